@@ -1,0 +1,357 @@
+"""The catalogue: service codes, pathways, named limits and billing rules, as data.
+
+Everything the rule engine and the planner know about the seeds lives in `data/*.toml` and is
+validated here by a strict schema (unknown keys, wrong types and dangling references fail at
+load with the file and key). The loaded objects are immutable.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "START_ROLES",
+    "STATUS_ROLES",
+    "Catalogue",
+    "CatalogueError",
+    "Code",
+    "Param",
+    "Pathway",
+    "Rule",
+    "load_catalogue",
+]
+
+Severity = Literal["error", "warning", "info"]
+Profession = Literal["physiotherapy", "chiropractic"]
+
+# Roles are the vocabulary rules select codes by. A start role opens a course (rules.md §1).
+START_ROLES = frozenset({"start", "start_same_day", "start_current_treatment"})
+STATUS_ROLES = frozenset({"status", "last_status"})
+ROLES = (
+    START_ROLES
+    | STATUS_ROLES
+    | {
+        "general",
+        "first_consultation",
+        "education",
+        "team_training",
+        "individual_training",
+        "manual_therapy",
+        "closing",
+        "follow_up_after_closing",
+        "follow_up_before_last",
+        "follow_up_after_last",
+        "group_education",
+        "group_training",
+        "status_after_course",
+        "first_exam",
+        "follow_up_consultation",
+        "conference",
+        "remote_consultation",
+        "primary_xray",
+        "ultrasound",
+        "follow_up_training",
+        "training_intro",
+        "supervised_training",
+    }
+)
+ALL_ROLES = "*"
+
+
+class CatalogueError(Exception):
+    """The catalogue data is invalid; the message names the file and the key."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Source(_Frozen):
+    id: Annotated[str, Field(pattern=r"^\d{3}$")]
+    file: str
+    title: str
+
+
+class Pathway(_Frozen):
+    id: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    family: Literal["LBP", "NR", "PKG", "TP"]
+    name_da: str
+    name_en: str
+    profession: Profession
+    speciale: Literal["53", "64"] | None = None
+    region: str
+    source: str
+
+
+class Target(_Frozen):
+    """Offset of a status consultation from the course start date."""
+
+    weeks: int | None = None
+    months: int | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Target:
+        if (self.weeks is None) == (self.months is None):
+            raise ValueError("give exactly one of weeks or months")
+        return self
+
+    def describe(self) -> str:
+        if self.weeks is not None:
+            return f"{self.weeks} weeks"
+        return f"{self.months} months"
+
+
+class Code(_Frozen):
+    code: Annotated[str, Field(pattern=r"^\d{4}$")]
+    label_da: str
+    label_en: str
+    profession: Profession
+    speciale: Literal["53", "64", "53+64"] | None = None
+    pathway: str | None = None
+    role: str
+    target: Target | None = None
+    exam_level: Literal["within_short", "within_long", "none_or_older"] | None = None
+    source: str
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Code:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+        if (self.role in STATUS_ROLES) != (self.target is not None):
+            raise ValueError("status codes, and only they, have a target")
+        if (self.role == "first_exam") != (self.exam_level is not None):
+            raise ValueError("first exams, and only they, have an exam_level")
+        return self
+
+    @property
+    def is_start(self) -> bool:
+        return self.role in START_ROLES
+
+
+class Param(_Frozen):
+    value: int
+    unit: str
+    source: str
+
+
+class Rule(_Frozen):
+    id: Annotated[str, Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)+$")]
+    severity: Severity
+    section: str
+    kind: str
+    message: str
+    source: str | None = None
+    pathways: tuple[str, ...] | None = None
+    roles: tuple[str, ...] = ()
+    other_roles: tuple[str, ...] = ()
+    alternative_roles: tuple[str, ...] = ()
+    anchor_roles: tuple[str, ...] = ()
+    counted_roles: tuple[str, ...] = ()
+    reset_roles: tuple[str, ...] = ()
+    alone_roles: tuple[str, ...] = ()
+    limit: str | None = None
+    low: str | None = None
+    high: str | None = None
+    tolerance: str | None = None
+    short: str | None = None
+    long: str | None = None
+    windows: tuple[tuple[str, str], ...] = ()
+    suppressed_by: tuple[str, ...] = ()
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+    @property
+    def param_names(self) -> list[str]:
+        names = [self.limit, self.low, self.high, self.tolerance, self.short, self.long]
+        names += [n for pair in self.windows for n in pair]
+        return [n for n in names if n is not None]
+
+    @property
+    def is_pathway_rule(self) -> bool:
+        return self.pathways is not None
+
+
+class _CodesFile(_Frozen):
+    source: tuple[Source, ...]
+    pathway: tuple[Pathway, ...]
+    code: tuple[Code, ...]
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class _RulesFile(_Frozen):
+    param: dict[str, Param]
+    rule: tuple[Rule, ...]
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class Catalogue:
+    """Immutable view of the catalogue with the look-ups the engine and planner need."""
+
+    def __init__(self, codes: _CodesFile, rules: _RulesFile, origin: str) -> None:
+        self.sources = {s.id: s for s in codes.source}
+        self.pathways: dict[str, Pathway] = {p.id: p for p in codes.pathway}
+        self.codes: dict[str, Code] = {c.code: c for c in codes.code}
+        self.params: dict[str, Param] = dict(rules.param)
+        self.rules: dict[str, Rule] = {r.id: r for r in rules.rule}
+        self.origin = origin
+        self._check_references(codes, rules)
+
+    # -- validation across files -------------------------------------------------------
+    def _check_references(self, codes: _CodesFile, rules: _RulesFile) -> None:
+        def fail(file: str, key: str, msg: str) -> None:
+            raise CatalogueError(f"{self.origin}/{file}: {key}: {msg}")
+
+        seen: set[str] = set()
+        for i, c in enumerate(codes.code):
+            if c.code in seen:
+                fail("codes.toml", f"code[{i}] ({c.code})", "duplicate code")
+            seen.add(c.code)
+            if c.pathway is not None and c.pathway not in self.pathways:
+                fail(
+                    "codes.toml", f"code[{i}] ({c.code}).pathway", f"unknown pathway {c.pathway!r}"
+                )
+            if c.source[:3] not in self.sources:
+                fail("codes.toml", f"code[{i}] ({c.code}).source", "must start with a source id")
+        for p in self.pathways.values():
+            if not any(c.is_start for c in self.codes.values() if c.pathway == p.id):
+                fail("codes.toml", f"pathway {p.id}", "has no start code")
+        ids: set[str] = set()
+        for i, r in enumerate(rules.rule):
+            key = f"rule[{i}] ({r.id})"
+            if r.id in ids:
+                fail("rules.toml", key, "duplicate rule id")
+            ids.add(r.id)
+            for name in r.param_names:
+                if name not in self.params:
+                    fail("rules.toml", key, f"unknown parameter {name!r}")
+            for p in r.pathways or ():
+                if p not in self.pathways:
+                    fail("rules.toml", f"{key}.pathways", f"unknown pathway {p!r}")
+            for field in (
+                "roles",
+                "other_roles",
+                "alternative_roles",
+                "anchor_roles",
+                "counted_roles",
+                "reset_roles",
+                "alone_roles",
+            ):
+                for role in getattr(r, field):
+                    if role != ALL_ROLES and role not in ROLES:
+                        fail("rules.toml", f"{key}.{field}", f"unknown role {role!r}")
+            if r.source is None and r.limit is None:
+                fail("rules.toml", key, "needs a source (or a limit whose source it takes)")
+            for s in r.suppressed_by:
+                if s not in {x.id for x in rules.rule}:
+                    fail("rules.toml", f"{key}.suppressed_by", f"unknown rule {s!r}")
+
+    # -- look-ups ----------------------------------------------------------------------
+    def param(self, name: str) -> int:
+        return self.params[name].value
+
+    def rule_source(self, rule: Rule) -> str:
+        if rule.source is not None:
+            return rule.source
+        assert rule.limit is not None
+        return self.params[rule.limit].source
+
+    def codes_for(
+        self, roles: Iterable[str], pathways: Iterable[str] | None = None
+    ) -> tuple[str, ...]:
+        """Codes with any of `roles` ("*" = every role) in any of `pathways` (None = any)."""
+        role_set = set(roles)
+        path_set = None if pathways is None else set(pathways)
+        return tuple(
+            c.code
+            for c in self.codes.values()
+            if (ALL_ROLES in role_set or c.role in role_set)
+            and (path_set is None or c.pathway in path_set)
+        )
+
+    def pathway_codes(self, pathway: str) -> tuple[str, ...]:
+        return tuple(c.code for c in self.codes.values() if c.pathway == pathway)
+
+    def start_codes(self, pathway: str) -> tuple[str, ...]:
+        return tuple(c.code for c in self.codes.values() if c.pathway == pathway and c.is_start)
+
+    def pathways_of_family(self, family: str) -> tuple[str, ...]:
+        return tuple(p.id for p in self.pathways.values() if p.family == family)
+
+    @cached_property
+    def package_codes(self) -> tuple[str, ...]:
+        """Codes of the disc-prolapse and stenosis packages (rules.md §1, Package line)."""
+        return self.codes_for([ALL_ROLES], self.pathways_of_family("PKG"))
+
+    @cached_property
+    def speciale_64_codes(self) -> tuple[str, ...]:
+        return tuple(
+            c.code for c in self.codes.values() if c.speciale == "64" and c.pathway is not None
+        )
+
+    def label(self, code: str, language: str = "da") -> str:
+        c = self.codes.get(code)
+        if c is None:
+            return code
+        return c.label_da if language == "da" else c.label_en
+
+
+def _load_toml(path: Path | Any, name: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{name}: {exc}") from exc
+
+
+def _format_validation(file: str, exc: ValidationError, data: dict[str, Any]) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = list(err["loc"])
+        key = ".".join(str(x) for x in loc)
+        # name the code or rule, not only its index, so the file is easy to fix
+        if len(loc) >= 2 and loc[0] in ("code", "rule") and isinstance(loc[1], int):
+            try:
+                item = data[str(loc[0])][loc[1]]
+                ident = item.get("code") or item.get("id")
+                key = f"{loc[0]}[{loc[1]}] ({ident})" + "".join(f".{x}" for x in loc[2:])
+            except (KeyError, IndexError, AttributeError):
+                pass
+        parts.append(f"{file}: {key}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
+    """Load and validate the catalogue (the packaged one unless `directory` is given)."""
+    if directory is None:
+        return _packaged_catalogue()
+    return _load(Path(directory), str(directory))
+
+
+@lru_cache(maxsize=1)
+def _packaged_catalogue() -> Catalogue:
+    base = resources.files("forlob.catalogue").joinpath("data")
+    return _load(base, "forlob/catalogue/data")
+
+
+def _load(base: Any, origin: str) -> Catalogue:
+    codes_data = _load_toml(base.joinpath("codes.toml"), f"{origin}/codes.toml")
+    rules_data = _load_toml(base.joinpath("rules.toml"), f"{origin}/rules.toml")
+    try:
+        codes = _CodesFile.model_validate(codes_data)
+    except ValidationError as exc:
+        raise CatalogueError(_format_validation(f"{origin}/codes.toml", exc, codes_data)) from None
+    try:
+        rules = _RulesFile.model_validate(rules_data)
+    except ValidationError as exc:
+        raise CatalogueError(_format_validation(f"{origin}/rules.toml", exc, rules_data)) from None
+    return Catalogue(codes, rules, origin)

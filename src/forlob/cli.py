@@ -1,0 +1,166 @@
+"""The `forlob` command: a thin shell over the domain modules (one call per action)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from forlob import __version__
+
+app = typer.Typer(
+    name="forlob",
+    help="Structured care pathways for Danish physiotherapy and chiropractic.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_CLEAN, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+class AuditFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+    html = "html"
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(f"forlob: {message}\n")
+    raise typer.Exit(EXIT_CANNOT_RUN)
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Console | None]:
+    """A status line on stderr, shown only when stderr is a terminal (formats.md)."""
+    err = Console(stderr=True)
+    if not (enabled and err.is_terminal):
+        yield None
+        return
+    with err.status("forlob audit: reading …"):
+        yield err
+
+
+@app.command()
+def audit(
+    file: Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz or .parquet")],
+    format: Annotated[AuditFormat, typer.Option("--format", "-f", help="Output format")] = (
+        AuditFormat.table
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
+    ] = None,
+) -> None:
+    """Audit registered services against every rule of the catalogue (formats.md)."""
+    from forlob.audit.reader import ExtractError, read_extract
+    from forlob.audit.render import (
+        ReportMeta,
+        render_html,
+        render_table,
+        severity_counts,
+        write_csv,
+        write_jsonl,
+    )
+    from forlob.rules import InputError, audit_frame
+
+    started = datetime.now()
+    t0 = time.perf_counter()
+    with _progress(True) as status:
+        try:
+            frame = read_extract(file)
+        except ExtractError as exc:
+            _fail(str(exc))
+        if status is not None:
+            status.print(f"read {frame.height:,} lines; auditing …".replace(",", "."))
+        try:
+            findings = audit_frame(frame)
+        except InputError as exc:
+            _fail(f"{file}: {exc}")
+    counts = severity_counts(findings)
+    invalid = findings.filter(findings["rule_id"] == "INPUT-INVALID").height
+    meta = ReportMeta(
+        input_name=str(file),
+        lines_read=frame.height,
+        lines_invalid=invalid,
+        started=started,
+        seconds=time.perf_counter() - t0,
+        forlob_version=__version__,
+    )
+    del frame
+    try:
+        if format is AuditFormat.jsonl:
+            write_jsonl(findings, output if output is not None else sys.stdout)
+        elif format is AuditFormat.csv:
+            write_csv(findings, output if output is not None else sys.stdout)
+        elif format is AuditFormat.html:
+            html = render_html(findings, meta)
+            if output is not None:
+                output.write_text(html, encoding="utf-8")
+            else:
+                sys.stdout.buffer.write(html.encode("utf-8"))
+        else:
+            if output is not None:
+                with output.open("w", encoding="utf-8") as fh:
+                    render_table(findings, meta, Console(file=fh, width=160))
+            else:
+                render_table(findings, meta, Console())
+        sys.stdout.flush()
+    except OSError as exc:
+        _fail(f"cannot write {output or 'output'}: {exc.strerror or exc}")
+    raise typer.Exit(EXIT_ERRORS if counts["error"] else EXIT_CLEAN)
+
+
+@app.command()
+def synth(
+    rows: Annotated[int, typer.Option("--rows", min=0, help="Number of service lines")],
+    out: Annotated[Path, typer.Option("--out", help=".csv, .csv.gz or .parquet")],
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same file")] = 0,
+    violations: Annotated[
+        float, typer.Option("--violations", min=0.0, max=1.0, help="Share of rule violations")
+    ] = 0.02,
+) -> None:
+    """Generate a realistic, deterministic extract for demos, tests and benchmarks."""
+    from forlob.synth import write_synth
+
+    try:
+        write_synth(rows, out, seed=seed, violations=violations)
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror or exc}")
+
+
+@app.command()
+def version() -> None:
+    """Print forlob's version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Entry point: no traceback reaches a user; an internal error is one line and exit 2."""
+    try:
+        # standalone mode: usage errors print a usage line and exit 2, typer.Exit exits
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("forlob: interrupted\n")
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("FORLOB_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"forlob: internal error ({type(exc).__name__}: {exc}); please report this "
+            "with the command you ran (FORLOB_DEBUG=1 shows the details)\n"
+        )
+        sys.exit(EXIT_CANNOT_RUN)
+
+
+if __name__ == "__main__":
+    main()

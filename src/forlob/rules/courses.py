@@ -1,0 +1,124 @@
+"""Course (forløb) assignment: given `course_id`s and inference (rules.md §1, Course; §2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from forlob.rules.prepare import Lines
+from forlob.rules.segments import Segments
+from forlob.rules.tables import CodeTables
+
+_BIG = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True)
+class Courses:
+    course: npt.NDArray[np.int64]  # per line: course number, -1 when in no course
+    no_start: npt.NDArray[np.bool_]  # per line: COURSE-NO-START
+    mixed: npt.NDArray[np.bool_]  # per line: COURSE-MIXED-PATHWAY
+    mixed_course: npt.NDArray[np.int64]  # per line: the given course a mixed line was in
+    # per course
+    pathway: npt.NDArray[np.int64]
+    start_line: npt.NDArray[np.int64]  # index (into Lines) of the line that opened it
+    given: npt.NDArray[np.bool_]
+    ordinal: npt.NDArray[np.int64]  # 1 unless several same-pathway starts share a day
+
+    @property
+    def n(self) -> int:
+        return len(self.pathway)
+
+
+def assign_courses(lines: Lines, t: CodeTables) -> Courses:
+    n = len(lines)
+    pw = t.pathway[lines.code]
+    is_pw = pw >= 0
+    is_start = t.start[lines.code]
+    course = np.full(n, -1, dtype=np.int64)
+    no_start = np.zeros(n, dtype=bool)
+    mixed = np.zeros(n, dtype=bool)
+    mixed_course = np.full(n, -1, dtype=np.int64)
+    c_pathway: list[npt.NDArray[np.int64]] = []
+    c_start: list[npt.NDArray[np.int64]] = []
+    c_given: list[npt.NDArray[np.bool_]] = []
+    c_ordinal: list[npt.NDArray[np.int64]] = []
+    next_id = 0
+
+    pp_seg = Segments.of(lines.pp)
+    day_seg = Segments.of(lines.pp, lines.date)
+    day_last = day_seg.first + day_seg.size - 1
+
+    # Inferred: per (patient, provider), in date order, a start code opens a course of its
+    # pathway; other codes join the latest course of their pathway started on or before their
+    # date. Counting starts up to the *end* of a line's day makes a same-day start count as
+    # earlier whatever the input order.
+    inferred = is_pw & ~lines.course_given
+    for p in range(t.n_pathways):
+        member = inferred & (pw == p)
+        if not member.any():
+            continue
+        s = member & is_start
+        cs = np.cumsum(s, dtype=np.int64)
+        at_day_end = cs[day_last][day_seg.id]
+        own = np.where(is_start, cs, at_day_end)
+        before_pp = (cs - s)[pp_seg.first][pp_seg.id]
+        has = own > before_pp
+        joined = member & has
+        course[joined] = next_id + own[joined] - 1
+        no_start |= member & ~has
+        starts_at = np.flatnonzero(s)
+        c_pathway.append(np.full(len(starts_at), p, dtype=np.int64))
+        c_start.append(starts_at.astype(np.int64))
+        c_given.append(np.zeros(len(starts_at), dtype=bool))
+        c_ordinal.append(day_seg.cumcount(s)[starts_at])
+        next_id += len(starts_at)
+
+    # Given course ids: a course is one patient at one provider, so the key is
+    # (patient, provider, course_id).
+    g = np.flatnonzero(is_pw & lines.course_given)
+    if len(g):
+        key = (lines.pp[g].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ lines.course_key[g]
+        order = np.argsort(key, kind="stable")
+        gi = g[order]
+        seg = Segments.of(key[order])
+        dates = lines.date[gi]
+        first_date = dates[seg.first][seg.id]
+        # Leniency on the first day: a start code anywhere on the course's earliest date
+        # counts as its start, as in inference.
+        cand = is_start[gi] & (dates == first_date)
+        pos = np.arange(len(gi), dtype=np.int64)
+        first_cand = seg.min_where(pos, cand, _BIG)
+        has_start = first_cand < _BIG
+        cpath = np.where(has_start, pw[gi][np.minimum(first_cand, len(gi) - 1)], -1)
+        line_has = has_start[seg.id]
+        line_cpath = cpath[seg.id]
+        no_start[gi[seg.first[~has_start]]] = True
+        is_mixed = line_has & (pw[gi] != line_cpath)
+        mixed[gi[is_mixed]] = True
+        n_given = int(has_start.sum())
+        course_no = np.full(seg.n, -1, dtype=np.int64)
+        course_no[has_start] = next_id + np.arange(n_given)
+        mixed_course[gi[is_mixed]] = course_no[seg.id][is_mixed]
+        joined = line_has & ~is_mixed
+        course[gi[joined]] = course_no[seg.id][joined]
+        c_pathway.append(cpath[has_start])
+        c_start.append(gi[first_cand[has_start]])
+        c_given.append(np.ones(n_given, dtype=bool))
+        c_ordinal.append(np.ones(n_given, dtype=np.int64))
+        next_id += n_given
+
+    def cat(parts: list[npt.NDArray[np.generic]], dtype: type) -> npt.NDArray[np.generic]:
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+    return Courses(
+        course=course,
+        no_start=no_start,
+        mixed=mixed,
+        mixed_course=mixed_course,
+        pathway=cat(c_pathway, np.int64),
+        start_line=cat(c_start, np.int64),  # type: ignore[arg-type]
+        given=cat(c_given, np.bool_),
+        ordinal=cat(c_ordinal, np.int64),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,282 @@
+"""The rule engine: one vectorised audit of service lines against every rule of the catalogue.
+
+`audit_frame` serves both the regional batch audit (millions of lines) and the clinic app (the
+lines of one course plus the line being registered): there is no second implementation.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from forlob.catalogue import Catalogue, Rule, load_catalogue
+from forlob.rules.courses import assign_courses
+from forlob.rules.kinds import INPUT_KINDS, KINDS, Context, Hits
+from forlob.rules.prepare import Prepared, prepare
+from forlob.rules.tables import CodeTables
+
+FINDING_COLUMNS = (
+    "row",
+    "rule_id",
+    "severity",
+    "patient_id",
+    "provider_id",
+    "service_date",
+    "service_code",
+    "course_id",
+    "pathway",
+    "message",
+)
+FINDING_SCHEMA = {"row": pl.Int64, **{c: pl.String for c in FINDING_COLUMNS if c != "row"}}
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_LINE_FIELDS = {
+    "code": "service_code",
+    "date": "service_date",
+    "row": "row",
+    "pathway": "pathway",
+    "course_id": "course_id",
+}
+
+
+def empty_findings() -> pl.DataFrame:
+    return pl.DataFrame(schema=FINDING_SCHEMA)
+
+
+@lru_cache(maxsize=4)
+def _tables(catalogue: Catalogue) -> CodeTables:
+    return CodeTables.of(catalogue)
+
+
+def audit_frame(
+    frame: pl.DataFrame, catalogue: Catalogue | None = None, row_offset: int = 1
+) -> pl.DataFrame:
+    """Audit service lines given as text columns (formats.md); returns the findings frame.
+
+    Rows are numbered from `row_offset` in frame order. Findings are ordered by row, then
+    rule_id, with the columns of formats.md.
+    """
+    cat = catalogue or load_catalogue()
+    prep = prepare(frame, row_offset)
+    tables = _tables(cat)
+    courses = assign_courses(prep.lines, tables)
+    ctx = Context(prep.lines, courses, tables, cat)
+
+    hits: dict[str, Hits] = {}
+    for rule in cat.rules.values():
+        if rule.kind in INPUT_KINDS or ctx.n == 0:
+            continue
+        hits[rule.id] = KINDS[rule.kind](rule, ctx)
+    _exempt_pathway_findings(hits, cat, ctx)
+    for rule in cat.rules.values():
+        for other in rule.suppressed_by:
+            if rule.id in hits:
+                h = hits[rule.id]
+                keep = ~np.isin(h.idx, hits[other].idx)
+                hits[rule.id] = Hits(
+                    h.idx[keep], {k: v[keep] for k, v in h.details.items()}, h.constants
+                )
+
+    parts = [_input_findings(prep, ctx, cat)]
+    for rule_id, h in hits.items():
+        if len(h.idx):
+            parts.append(_findings(cat.rules[rule_id], h, prep, ctx, cat))
+    out = pl.concat(parts, how="vertical") if parts else empty_findings()
+    return out.sort(["row", "rule_id"])
+
+
+def _exempt_pathway_findings(hits: dict[str, Hits], cat: Catalogue, ctx: Context) -> None:
+    """Pathway rules apply only to lines in a course (kinds select so); nothing to drop.
+
+    Kept as an explicit check because rules.md §2 makes it a contract: a line with
+    COURSE-NO-START or COURSE-MIXED-PATHWAY gets no other pathway finding.
+    """
+    for rule_id, h in hits.items():
+        if cat.rules[rule_id].is_pathway_rule and len(h.idx):
+            assert ctx.in_course[h.idx].all(), rule_id
+
+
+def _line_info(idx: npt.NDArray[np.int64], prep: Prepared, ctx: Context) -> pl.DataFrame:
+    """Output fields of the lines `idx` (indices into Lines)."""
+    lines, courses, t = ctx.lines, ctx.courses, ctx.t
+    base = prep.text[lines.src[idx]].select(
+        "patient_id", "provider_id", "service_date", "service_code", "course_id"
+    )
+    c = courses.course[idx]
+    in_c = c >= 0
+    c0 = np.maximum(c, 0)
+    names = np.array([*t.pathways, None], dtype=object)
+    has_courses = courses.n > 0
+    pw = t.pathway[lines.code[idx]]
+    if has_courses:
+        pw = np.where(in_c, courses.pathway[np.minimum(c0, courses.n - 1)], pw)
+        inferred = in_c & ~courses.given[np.minimum(c0, courses.n - 1)]
+        start = lines.date[courses.start_line[np.minimum(c0, courses.n - 1)]]
+        ordinal = courses.ordinal[np.minimum(c0, courses.n - 1)]
+    else:
+        inferred = np.zeros(len(idx), dtype=bool)
+        start = np.zeros(len(idx), dtype=np.int64)
+        ordinal = np.ones(len(idx), dtype=np.int64)
+    return (
+        base.with_columns(
+            pl.Series("row", lines.row[idx], dtype=pl.Int64),
+            pl.Series("pathway", names[pw], dtype=pl.String),
+            pl.Series("_inferred", inferred),
+            pl.Series("_start", start.astype("datetime64[D]")),
+            pl.Series("_ordinal", ordinal),
+        )
+        .with_columns(
+            # An inferred course is named by what identifies it, so the name does not change
+            # when unrelated rows move: provider/patient/pathway/start date[#n].
+            pl.when(pl.col("_inferred"))
+            .then(
+                pl.concat_str(
+                    [
+                        pl.col("provider_id"),
+                        pl.col("patient_id"),
+                        pl.col("pathway"),
+                        pl.col("_start").cast(pl.String),
+                    ],
+                    separator="/",
+                )
+                + pl.when(pl.col("_ordinal") > 1)
+                .then(pl.format("#{}", pl.col("_ordinal")))
+                .otherwise(pl.lit(""))
+            )
+            .when(pl.col("course_id") != "")
+            .then(pl.col("course_id"))
+            .otherwise(None)
+            .alias("course_id")
+        )
+        .drop("_inferred", "_start", "_ordinal")
+    )
+
+
+def _series(name: str, values: npt.NDArray[np.generic]) -> pl.Series:
+    if values.dtype.kind == "M":
+        return pl.Series(name, values.astype("datetime64[D]")).cast(pl.String)
+    if values.dtype.kind in "iu":
+        return pl.Series(name, values.astype(np.int64)).cast(pl.String)
+    return pl.Series(
+        name, values.astype(str) if values.dtype.kind == "U" else values, dtype=pl.String
+    )
+
+
+def _message(template: str, constants: dict[str, str], frame: pl.DataFrame) -> pl.Expr:
+    parts: list[str] = []
+    args: list[pl.Expr] = []
+    pos = 0
+    literal = ""
+    for m in _PLACEHOLDER.finditer(template):
+        literal += template[pos : m.start()]
+        pos = m.end()
+        key = m.group(1)
+        if key in constants:
+            literal += constants[key]
+            continue
+        column = _LINE_FIELDS.get(key, key)
+        if column not in frame.columns:
+            raise KeyError(f"message placeholder {{{key}}} has no value")
+        parts.append(literal.replace("{", "{{").replace("}", "}}"))
+        literal = ""
+        args.append(pl.col(column).cast(pl.String).fill_null("—"))
+    literal += template[pos:]
+    if not args:
+        return pl.lit(literal)
+    fmt = "{}".join(parts) + "{}" + literal.replace("{", "{{").replace("}", "}}")
+    return pl.format(fmt, *args)
+
+
+def _constants(rule: Rule, h: Hits, cat: Catalogue) -> dict[str, str]:
+    consts = {"source": cat.rule_source(rule)}
+    if rule.limit:
+        consts["limit"] = str(cat.param(rule.limit))
+    consts.update(h.constants)
+    return consts
+
+
+def _findings(rule: Rule, h: Hits, prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFrame:
+    info = _line_info(h.idx, prep, ctx)
+    details = (
+        pl.DataFrame([_series(f"_{k}", v) for k, v in h.details.items()]) if h.details else None
+    )
+    frame = (
+        info
+        if details is None
+        else pl.concat([info, details.rename({f"_{k}": k for k in h.details})], how="horizontal")
+    )
+    msg = _message(rule.message, _constants(rule, h, cat), frame)
+    return frame.select(
+        pl.col("row"),
+        pl.lit(rule.id).alias("rule_id"),
+        pl.lit(rule.severity).alias("severity"),
+        "patient_id",
+        "provider_id",
+        "service_date",
+        "service_code",
+        "course_id",
+        "pathway",
+        msg.alias("message"),
+    )
+
+
+def _input_findings(prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFrame:
+    f = prep.input_findings
+    if f.height == 0:
+        return empty_findings()
+    parts = []
+    invalid = f.filter(pl.col("rule_id") == "INPUT-INVALID")
+    if invalid.height:
+        rule = cat.rules["INPUT-INVALID"]
+        src = invalid["_src"].to_numpy()
+        text = prep.text[src]
+        frame = text.select(
+            pl.Series("row", src.astype(np.int64) + _row_offset(prep)),
+            pl.when(pl.col("patient_id") != "").then(pl.col("patient_id")).alias("patient_id"),
+            pl.when(pl.col("provider_id") != "").then(pl.col("provider_id")).alias("provider_id"),
+            pl.when(
+                pl.col("service_date").str.contains(r"^\d{4}-\d{2}-\d{2}$")
+                & pl.col("service_date").str.to_date("%Y-%m-%d", strict=False).is_not_null()
+            )
+            .then(pl.col("service_date"))
+            .alias("service_date"),
+            pl.when(pl.col("service_code").str.contains(r"^\d{4}$"))
+            .then(pl.col("service_code"))
+            .alias("service_code"),
+            pl.when(pl.col("course_id") != "").then(pl.col("course_id")).alias("course_id"),
+            pl.lit(None, pl.String).alias("pathway"),
+        ).with_columns(invalid["reason"].alias("reason"))
+        msg = _message(rule.message, _constants(rule, Hits(src), cat), frame)
+        parts.append(
+            frame.select(
+                "row",
+                pl.lit(rule.id).alias("rule_id"),
+                pl.lit(rule.severity).alias("severity"),
+                "patient_id",
+                "provider_id",
+                "service_date",
+                "service_code",
+                "course_id",
+                "pathway",
+                msg.alias("message"),
+            )
+        )
+    ignored = f.filter(pl.col("rule_id") == "INPUT-FIELD-IGNORED")
+    if ignored.height:
+        rule = cat.rules["INPUT-FIELD-IGNORED"]
+        where = np.full(prep.text.height, -1, dtype=np.int64)
+        where[ctx.lines.src] = np.arange(len(ctx.lines))
+        idx = where[ignored["_src"].to_numpy()]
+        h = Hits(idx, {"reason": ignored["reason"].to_numpy()})
+        parts.append(_findings(rule, h, prep, ctx, cat))
+    return pl.concat(parts, how="vertical")
+
+
+def _row_offset(prep: Prepared) -> int:
+    lines = prep.lines
+    if len(lines):
+        return int(lines.row[0] - lines.src[0])
+    return 1

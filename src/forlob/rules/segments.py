@@ -1,0 +1,74 @@
+"""Vectorised per-group operations on arrays sorted by a group key.
+
+The engine sorts service lines once and then answers every "per course", "per patient at a
+provider" and "same day" question with these O(n) numpy helpers instead of a Python loop.
+A *segmentation* is a boolean array `starts` (True where a new group begins) over sorted data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+class Segments:
+    """Groups of consecutive equal keys in a sorted array."""
+
+    __slots__ = ("first", "id", "n", "size")
+
+    def __init__(self, starts: BoolArray) -> None:
+        self.first: IntArray = np.flatnonzero(starts).astype(np.int64)
+        self.id: IntArray = np.cumsum(starts, dtype=np.int64) - 1
+        self.n = len(self.first)
+        self.size: IntArray = np.diff(np.append(self.first, len(starts))).astype(np.int64)
+
+    @classmethod
+    def of(cls, *keys: npt.NDArray[np.generic]) -> Segments:
+        """Segments of the runs where all `keys` stay equal."""
+        n = len(keys[0]) if keys else 0
+        starts = np.zeros(n, dtype=bool)
+        if n:
+            starts[0] = True
+            for k in keys:
+                starts[1:] |= k[1:] != k[:-1]
+        return cls(starts)
+
+    def cumcount(self, mask: BoolArray) -> IntArray:
+        """Running count of `mask` within each group, including the current element."""
+        if not len(mask):
+            return np.zeros(0, dtype=np.int64)
+        cs = np.cumsum(mask, dtype=np.int64)
+        before = cs[self.first] - mask[self.first]
+        return cs - before[self.id]
+
+    def count(self, mask: BoolArray) -> IntArray:
+        """Number of `mask` elements in each element's group (broadcast to elements)."""
+        return self.total(mask)[self.id]
+
+    def total(self, mask: BoolArray) -> IntArray:
+        """Number of `mask` elements per group (one value per group)."""
+        if not self.n:
+            return np.zeros(0, dtype=np.int64)
+        return np.add.reduceat(mask.astype(np.int64), self.first)
+
+    def min_where(self, values: IntArray, mask: BoolArray, empty: int) -> IntArray:
+        """Per-group minimum of `values` where `mask`, `empty` where none (one value per group)."""
+        if not self.n:
+            return np.zeros(0, dtype=np.int64)
+        return np.minimum.reduceat(np.where(mask, values, empty), self.first)
+
+    def max_where(self, values: IntArray, mask: BoolArray, empty: int) -> IntArray:
+        if not self.n:
+            return np.zeros(0, dtype=np.int64)
+        return np.maximum.reduceat(np.where(mask, values, empty), self.first)
+
+    def broadcast(self, per_group: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
+        return per_group[self.id]
+
+    def is_first(self) -> BoolArray:
+        out = np.zeros(len(self.id), dtype=bool)
+        out[self.first] = True
+        return out

@@ -1,0 +1,109 @@
+"""The rules of rules.md, the catalogue's rules and the engine's kinds agree (holidays-style)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from forlob.catalogue import CatalogueError, load_catalogue
+from forlob.rules import INPUT_KINDS, KINDS
+
+SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "rules.md"
+if not SPEC.exists():  # CI clones the repo with shared/ beside it
+    SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "spec" / "rules.md"
+
+
+def spec_rules() -> dict[str, str]:
+    text = SPEC.read_text(encoding="utf-8")
+    return dict(re.findall(r"^\| `([A-Z0-9-]+)` \| (error|warning|info) \|", text, flags=re.M))
+
+
+def test_every_rule_of_the_spec_is_in_the_catalogue_with_its_severity():
+    cat = load_catalogue()
+    spec = spec_rules()
+    assert len(spec) >= 40
+    assert {r: cat.rules[r].severity for r in spec if r in cat.rules} == spec
+    assert set(spec) - set(cat.rules) == set()
+
+
+def test_every_catalogue_rule_is_in_the_spec():
+    assert set(load_catalogue().rules) - set(spec_rules()) == set()
+
+
+def test_every_rule_kind_is_implemented():
+    cat = load_catalogue()
+    missing = {
+        r.id: r.kind
+        for r in cat.rules.values()
+        if r.kind not in KINDS and r.kind not in INPUT_KINDS
+    }
+    assert missing == {}
+
+
+def test_every_known_code_of_the_spec_is_in_the_catalogue():
+    text = SPEC.read_text(encoding="utf-8")
+    section = text[text.index("**Known codes**") : text.index("- **Course**")]
+    expected: set[str] = set()
+    for a, b in re.findall(r"(\d{4})(?:–(\d{4}))?", section):
+        lo, hi = int(a), int(b or a)
+        expected |= {f"{i:04d}" for i in range(lo, hi + 1)}
+    assert set(load_catalogue().codes) == expected
+
+
+def test_every_limit_names_its_source_document():
+    cat = load_catalogue()
+    for name, param in cat.params.items():
+        assert re.match(r"^(000|001|002|003|004)\b", param.source), name
+
+
+def _write_catalogue(tmp_path: Path, codes: str, rules: str) -> Path:
+    (tmp_path / "codes.toml").write_text(codes, encoding="utf-8")
+    (tmp_path / "rules.toml").write_text(rules, encoding="utf-8")
+    return tmp_path
+
+
+def _packaged(name: str) -> str:
+    base = Path(__file__).resolve().parents[1] / "src" / "forlob" / "catalogue" / "data"
+    return (base / name).read_text(encoding="utf-8")
+
+
+def test_it_rejects_a_code_that_is_not_four_digits_naming_file_and_key(tmp_path):
+    codes = _packaged("codes.toml").replace('code = "0266"', 'code = "266"')
+    d = _write_catalogue(tmp_path, codes, _packaged("rules.toml"))
+    with pytest.raises(CatalogueError, match=r"codes\.toml: code\[\d+\] \(266\)\.code"):
+        load_catalogue(d)
+
+
+def test_it_rejects_an_unknown_key(tmp_path):
+    rules = _packaged("rules.toml").replace(
+        "[param.lbp_education_max]\nvalue = 2", "[param.lbp_education_max]\nvalue = 2\nvalu = 3"
+    )
+    d = _write_catalogue(tmp_path, _packaged("codes.toml"), rules)
+    with pytest.raises(CatalogueError, match=r"rules\.toml: param\.lbp_education_max\.valu"):
+        load_catalogue(d)
+
+
+def test_it_rejects_a_rule_that_names_a_missing_limit(tmp_path):
+    rules = _packaged("rules.toml").replace(
+        'limit = "lbp_education_max"', 'limit = "lbp_education_maximum"'
+    )
+    d = _write_catalogue(tmp_path, _packaged("codes.toml"), rules)
+    with pytest.raises(CatalogueError, match=r"LBP-EDU-MAX.*lbp_education_maximum"):
+        load_catalogue(d)
+
+
+def test_it_rejects_a_limit_that_is_not_a_number(tmp_path):
+    rules = _packaged("rules.toml").replace(
+        "[param.lbp_education_max]\nvalue = 2", '[param.lbp_education_max]\nvalue = "two"'
+    )
+    d = _write_catalogue(tmp_path, _packaged("codes.toml"), rules)
+    with pytest.raises(CatalogueError, match=r"param\.lbp_education_max\.value"):
+        load_catalogue(d)
+
+
+def test_catalogue_objects_are_immutable():
+    cat = load_catalogue()
+    with pytest.raises(Exception):  # noqa: B017 - pydantic raises ValidationError
+        cat.codes["0266"].role = "closing"  # type: ignore[misc]
