@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -28,7 +28,7 @@ app = typer.Typer(
 EXIT_CLEAN, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
 
 
-class AuditFormat(str, Enum):
+class AuditFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
     csv = "csv"

@@ -30,7 +30,7 @@ def _kind(path: Path) -> str:
 def _header(path: Path, kind: str) -> list[str]:
     opener = gzip.open if kind == "csv.gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
             first = fh.readline()
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise ExtractError(f"cannot read {path}: {exc}") from None
@@ -46,10 +46,7 @@ def read_extract(path: str | Path) -> pl.DataFrame:
         raise ExtractError(f"{p} is a directory, not an extract")
     kind = _kind(p)
     try:
-        if kind == "parquet":
-            frame = _read_parquet(p)
-        else:
-            frame = _read_csv(p, kind)
+        frame = _read_parquet(p) if kind == "parquet" else _read_csv(p, kind)
     except ExtractError:
         raise
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:

@@ -92,15 +92,15 @@ def within_working_days(
 def window_bounds(target: dt.date, tolerance: int) -> tuple[dt.date, dt.date]:
     """First and last calendar day d with |busday_count(target, d)| <= tolerance.
 
-    The first refused days are the day before the first bound and the day after the last.
+    numpy counts [T, d) after the target and (d, T] before it, so the bounds are the
+    `tolerance`-th working day after the target (rolled forward) and the `tolerance`-th before
+    it (rolled back). The day before the first and the day after the last are the first
+    refused days.
     """
     cal = busdaycalendar()
     t = np.datetime64(target, "D")
     latest = np.busday_offset(t, tolerance, roll="forward", busdaycal=cal)
-    before = np.busday_offset(
-        t - np.timedelta64(1, "D"), -tolerance, roll="backward", busdaycal=cal
-    )
-    earliest = before + np.timedelta64(1, "D")
+    earliest = np.busday_offset(t, -tolerance, roll="backward", busdaycal=cal)
     return earliest.astype(dt.date), latest.astype(dt.date)
 
 

@@ -221,9 +221,9 @@ class Catalogue:
                 )
             if c.source[:3] not in self.sources:
                 fail("codes.toml", f"code[{i}] ({c.code}).source", "must start with a source id")
-        for p in self.pathways.values():
-            if not any(c.is_start for c in self.codes.values() if c.pathway == p.id):
-                fail("codes.toml", f"pathway {p.id}", "has no start code")
+        for pw in self.pathways.values():
+            if not any(c.is_start for c in self.codes.values() if c.pathway == pw.id):
+                fail("codes.toml", f"pathway {pw.id}", "has no start code")
         ids: set[str] = set()
         for i, r in enumerate(rules.rule):
             key = f"rule[{i}] ({r.id})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -109,7 +110,7 @@ def assign_courses(lines: Lines, t: CodeTables) -> Courses:
         c_ordinal.append(np.ones(n_given, dtype=np.int64))
         next_id += n_given
 
-    def cat(parts: list[npt.NDArray[np.generic]], dtype: type) -> npt.NDArray[np.generic]:
+    def cat(parts: list[Any], dtype: type) -> Any:
         return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
 
     return Courses(
@@ -118,7 +119,7 @@ def assign_courses(lines: Lines, t: CodeTables) -> Courses:
         mixed=mixed,
         mixed_course=mixed_course,
         pathway=cat(c_pathway, np.int64),
-        start_line=cat(c_start, np.int64),  # type: ignore[arg-type]
+        start_line=cat(c_start, np.int64),
         given=cat(c_given, np.bool_),
-        ordinal=cat(c_ordinal, np.int64),  # type: ignore[arg-type]
+        ordinal=cat(c_ordinal, np.int64),
     )

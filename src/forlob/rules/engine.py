@@ -75,10 +75,7 @@ def audit_frame(
         for other in rule.suppressed_by:
             if rule.id in hits:
                 h = hits[rule.id]
-                keep = ~np.isin(h.idx, hits[other].idx)
-                hits[rule.id] = Hits(
-                    h.idx[keep], {k: v[keep] for k, v in h.details.items()}, h.constants
-                )
+                hits[rule.id] = h.keep(~np.isin(h.idx, hits[other].idx))
 
     parts = [_input_findings(prep, ctx, cat)]
     for rule_id, h in hits.items():
@@ -96,7 +93,7 @@ def _exempt_pathway_findings(hits: dict[str, Hits], cat: Catalogue, ctx: Context
     """
     for rule_id, h in hits.items():
         if cat.rules[rule_id].is_pathway_rule and len(h.idx):
-            assert ctx.in_course[h.idx].all(), rule_id
+            assert (ctx.course[h.idx] >= 0).all(), rule_id
 
 
 def _line_info(idx: npt.NDArray[np.int64], prep: Prepared, ctx: Context) -> pl.DataFrame:
@@ -123,7 +120,7 @@ def _line_info(idx: npt.NDArray[np.int64], prep: Prepared, ctx: Context) -> pl.D
     return (
         base.with_columns(
             pl.Series("row", lines.row[idx], dtype=pl.Int64),
-            pl.Series("pathway", names[pw], dtype=pl.String),
+            pl.Series("pathway", names[pw].tolist(), dtype=pl.String),
             pl.Series("_inferred", inferred),
             pl.Series("_start", start.astype("datetime64[D]")),
             pl.Series("_ordinal", ordinal),
@@ -234,7 +231,7 @@ def _input_findings(prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFram
         src = invalid["_src"].to_numpy()
         text = prep.text[src]
         frame = text.select(
-            pl.Series("row", src.astype(np.int64) + _row_offset(prep)),
+            pl.Series("row", src.astype(np.int64) + prep.row_offset),
             pl.when(pl.col("patient_id") != "").then(pl.col("patient_id")).alias("patient_id"),
             pl.when(pl.col("provider_id") != "").then(pl.col("provider_id")).alias("provider_id"),
             pl.when(
@@ -273,10 +270,3 @@ def _input_findings(prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFram
         h = Hits(idx, {"reason": ignored["reason"].to_numpy()})
         parts.append(_findings(rule, h, prep, ctx, cat))
     return pl.concat(parts, how="vertical")
-
-
-def _row_offset(prep: Prepared) -> int:
-    lines = prep.lines
-    if len(lines):
-        return int(lines.row[0] - lines.src[0])
-    return 1

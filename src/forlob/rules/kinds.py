@@ -1,9 +1,13 @@
 """The kinds of check a rule in `catalogue/data/rules.toml` can be.
 
 Each kind is one vectorised function over all service lines at once. It receives the rule
-(with its selected codes and named limits from the catalogue) and the audit context, and
-returns the lines that break the rule with the values its message needs. No kind knows a
-code or a number from the seeds: those come from the rule's data.
+(with its codes, selected by pathway and role, and its named limits from the catalogue) and
+the audit context, and returns the lines that break the rule with the values its message
+needs. No kind knows a code or a number from the seeds: those come from the rule's data.
+
+Kinds work on the *candidate lines* of a rule (the lines with its codes), found through an
+index of lines by code, so each rule costs time in proportion to its candidates, not to the
+whole extract.
 
 Message placeholders every rule can use: {code} {date} {row} {pathway} {course_id} {source}
 {limit} {codes}; the rest are the detail columns a kind returns.
@@ -23,11 +27,10 @@ from forlob.catalogue import Catalogue, Rule
 from forlob.rules.courses import Courses
 from forlob.rules.prepare import FAR_FUTURE, NO_DATE, NO_INT, Lines
 from forlob.rules.segments import Segments
-from forlob.rules.tables import CodeTables, code_mask
+from forlob.rules.tables import CODE_SPACE, CodeTables
 
 Bool = npt.NDArray[np.bool_]
 Int = npt.NDArray[np.int64]
-_BIG = np.iinfo(np.int64).max
 
 
 def _dt(days: Int) -> npt.NDArray[np.datetime64]:
@@ -56,9 +59,18 @@ class Hits:
     constants: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
-    def where(mask: Bool, **details: npt.NDArray[np.generic]) -> Hits:
-        idx = np.flatnonzero(mask)
-        return Hits(idx, {k: v[idx] for k, v in details.items()})
+    def of(idx: Int, bad: Bool, **details: npt.NDArray[np.generic]) -> Hits:
+        """The lines `idx[bad]`, with each detail array (aligned with `idx`) cut alike."""
+        return Hits(idx[bad], {k: v[bad] for k, v in details.items()})
+
+    def keep(self, mask: Bool) -> Hits:
+        return Hits(self.idx[mask], {k: v[mask] for k, v in self.details.items()}, self.constants)
+
+
+def _rank_in_runs(keys: Int) -> Int:
+    """1-based position of each element within its run of equal consecutive keys."""
+    seg = Segments.of(keys)
+    return np.arange(len(keys), dtype=np.int64) - seg.first[seg.id] + 1
 
 
 class Context:
@@ -70,75 +82,96 @@ class Context:
         self.t = tables
         self.cat = catalogue
         self.n = len(lines)
-        self.in_course = courses.course >= 0
-        # course order: the lines of each course together, in (date, input order)
-        ci = np.flatnonzero(self.in_course)
-        self.co: Int = ci[np.argsort(courses.course[ci], kind="stable")]
-        self.co_seg = Segments.of(courses.course[self.co])
+        self.course = courses.course
+        # lines grouped by code (a stable radix sort keeps each group in line order)
+        order = np.argsort(lines.code.astype(np.int16), kind="stable")
+        self._by_code = order
+        self._code_bounds = np.searchsorted(lines.code[order], np.arange(CODE_SPACE + 1))
 
-    # -- groupings -------------------------------------------------------------------
+    # -- per course (arrays indexed by course number) ---------------------------------
     @cached_property
-    def pp_seg(self) -> Segments:
-        return Segments.of(self.lines.pp)
+    def course_start(self) -> Int:
+        return self.lines.date[self.courses.start_line]
+
+    # -- groupings over all lines ------------------------------------------------------
+    @cached_property
+    def pp_first(self) -> Int:
+        """Per patient+provider: index of its first line (by date, then input order)."""
+        return Segments.of(self.lines.pp).first
 
     @cached_property
     def day_seg(self) -> Segments:
         """Same day: same patient, same provider, same service_date (rules.md §1)."""
         return Segments.of(self.lines.pp, self.lines.date)
 
-    @cached_property
-    def course_pathway(self) -> Int:
-        """Per line: the pathway index of its course, -1 when in no course."""
-        out = np.full(self.n, -1, dtype=np.int64)
-        out[self.in_course] = self.courses.pathway[self.courses.course[self.in_course]]
-        return out
+    # -- selections ----------------------------------------------------------------------
+    def lines_with(self, codes: tuple[str, ...]) -> Int:
+        """Indices of the lines with any of `codes`, in line order."""
+        b = self._code_bounds
+        parts = [self._by_code[b[int(c)] : b[int(c) + 1]] for c in codes]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        idx = np.concatenate(parts)
+        idx.sort()
+        return idx
 
-    @cached_property
-    def start_date(self) -> Int:
-        """Per line: its course's start date."""
-        out = np.full(self.n, NO_DATE, dtype=np.int64)
-        c = self.courses.course[self.in_course]
-        out[self.in_course] = self.lines.date[self.courses.start_line[c]]
-        return out
+    def codes(self, roles: tuple[str, ...], pathways: tuple[str, ...] | None = None) -> Int:
+        return self.lines_with(self.cat.codes_for(roles, pathways))
 
-    # -- selections ------------------------------------------------------------------
-    def codes(self, roles: tuple[str, ...], pathways: tuple[str, ...] | None) -> Bool:
-        return code_mask(self.cat.codes_for(roles, pathways))[self.lines.code]
+    def in_course(self, idx: Int, pathways: tuple[str, ...] | None = None) -> Int:
+        c = self.course[idx]
+        ok = c >= 0
+        if pathways is not None and self.courses.n:
+            ok &= self.t.pathway_index(pathways)[self.courses.pathway[np.maximum(c, 0)]]
+        return idx[ok]
 
-    def selected(self, rule: Rule) -> Bool:
+    def selected(self, rule: Rule) -> Int:
         """Lines with the rule's codes; for pathway rules only lines in such a course."""
-        m = self.codes(rule.roles, rule.pathways)
-        if rule.pathways is not None:
-            m &= self.t.pathway_index(rule.pathways)[self.course_pathway]
-        return m
-
-    # -- per-course helpers (results per line) ---------------------------------------
-    def course_cumcount(self, mask: Bool) -> Int:
-        out = np.zeros(self.n, dtype=np.int64)
-        out[self.co] = self.co_seg.cumcount(mask[self.co])
-        return out
-
-    def course_count(self, mask: Bool) -> Int:
-        out = np.zeros(self.n, dtype=np.int64)
-        out[self.co] = self.co_seg.count(mask[self.co])
-        return out
-
-    def course_first_date(self, mask: Bool) -> Int:
-        """Per line: the date of the course's first `mask` line, FAR_FUTURE when none."""
-        out = np.full(self.n, FAR_FUTURE, dtype=np.int64)
-        per = self.co_seg.min_where(self.lines.date[self.co], mask[self.co], FAR_FUTURE)
-        out[self.co] = per[self.co_seg.id]
-        return out
-
-    def course_latest_value(self, values: Int) -> Int:
-        """Per line: the latest given value of a date field in its course (NO_DATE if none)."""
-        out = np.full(self.n, NO_DATE, dtype=np.int64)
-        per = self.co_seg.max_where(values[self.co], values[self.co] > NO_DATE, NO_DATE)
-        out[self.co] = per[self.co_seg.id]
-        return out
+        idx = self.codes(rule.roles, rule.pathways)
+        return idx if rule.pathways is None else self.in_course(idx, rule.pathways)
 
     def code_list(self, roles: tuple[str, ...], pathways: tuple[str, ...] | None) -> str:
         return "/".join(self.cat.codes_for(roles, pathways))
+
+    # -- per-course helpers on candidate lines ----------------------------------------
+    def by_course(self, idx: Int) -> Int:
+        """`idx` (lines in courses) ordered by course, then date and input order."""
+        return idx[np.argsort(self.course[idx], kind="stable")]
+
+    def rank_in_course(self, idx: Int) -> tuple[Int, Int]:
+        """Lines ordered by course, with each line's 1-based number among them in its course."""
+        ordered = self.by_course(idx)
+        return ordered, _rank_in_runs(self.course[ordered])
+
+    def first_date(self, idx: Int) -> Int:
+        """Per course: the date of its first line among `idx` (FAR_FUTURE when none)."""
+        out = np.full(self.courses.n, FAR_FUTURE, dtype=np.int64)
+        np.minimum.at(out, self.course[idx], self.lines.date[idx])
+        return out
+
+    def course_latest(self, values: Int, idx: Int) -> Int:
+        """Per course: the latest given value of a date field among its lines `idx`."""
+        out = np.full(self.courses.n, NO_DATE, dtype=np.int64)
+        np.maximum.at(out, self.course[idx], values[idx])
+        return out
+
+    def anchor(self, rule: Rule) -> Int:
+        """Per course: the date of its first anchor line (e.g. the first 0267)."""
+        return self.first_date(self.in_course(self.codes(rule.anchor_roles, rule.pathways)))
+
+    # -- same-day helpers --------------------------------------------------------------
+    def days_with(self, idx: Int) -> Bool:
+        """Per day group: whether any of the lines `idx` falls on it."""
+        has = np.zeros(self.day_seg.n, dtype=bool)
+        has[self.day_seg.id[idx]] = True
+        return has
+
+    def day_counts(self, idx: Int) -> Int:
+        return np.bincount(self.day_seg.id[idx], minlength=self.day_seg.n)
+
+    def same_day_rank(self, idx: Int) -> Int:
+        """1-based number of each line among `idx` on its day, in input order."""
+        return _rank_in_runs(self.day_seg.id[idx])
 
 
 KindFn = Callable[[Rule, Context], Hits]
@@ -157,9 +190,8 @@ def kind(name: str) -> Callable[[KindFn], KindFn]:
 @kind("max_per_course")
 def max_per_course(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
-    sel = ctx.selected(rule)
-    n = ctx.course_cumcount(sel)
-    h = Hits.where(sel & (n > ctx.cat.param(rule.limit)), n=n)
+    idx, n = ctx.rank_in_course(ctx.selected(rule))
+    h = Hits.of(idx, n > ctx.cat.param(rule.limit), n=n)
     h.constants["codes"] = ctx.code_list(rule.roles, rule.pathways)
     return h
 
@@ -168,53 +200,56 @@ def max_per_course(rule: Rule, ctx: Context) -> Hits:
 def max_per_course_each_code(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
     sel = ctx.selected(rule)
-    n = np.zeros(ctx.n, dtype=np.int64)
-    for code in np.unique(ctx.lines.code[sel]):
-        this = sel & (ctx.lines.code == code)
-        n[this] = ctx.course_cumcount(this)[this]
-    return Hits.where(sel & (n > ctx.cat.param(rule.limit)), n=n)
+    order = np.lexsort((np.arange(len(sel)), ctx.lines.code[sel], ctx.course[sel]))
+    idx = sel[order]
+    seg = Segments.of(ctx.course[idx], ctx.lines.code[idx])
+    n = np.arange(len(idx), dtype=np.int64) - seg.first[seg.id] + 1
+    return Hits.of(idx, n > ctx.cat.param(rule.limit), n=n)
 
 
 @kind("max_per_iso_week")
 def max_per_iso_week(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
-    sel = ctx.selected(rule)
-    d = ctx.lines.date
+    idx = ctx.by_course(ctx.selected(rule))
+    d = ctx.lines.date[idx]
     # 1970-01-01 was a Thursday: shifting by 3 makes the week key change on Mondays
     monday = d - (d + 3) % 7
-    co = ctx.co
-    seg = Segments.of(ctx.courses.course[co], monday[co])
-    n = np.zeros(ctx.n, dtype=np.int64)
-    n[co] = seg.cumcount(sel[co])
-    iso = _dt(d).astype(object)
-    hits = Hits.where(sel & (n > ctx.cat.param(rule.limit)), n=n)
-    hits.details["week"] = np.array(
-        [f"{x.isocalendar()[0]}-W{x.isocalendar()[1]:02d}" for x in iso[hits.idx]], dtype=object
-    )
+    seg = Segments.of(ctx.course[idx], monday)
+    n = np.arange(len(idx), dtype=np.int64) - seg.first[seg.id] + 1
+    hits = Hits.of(idx, n > ctx.cat.param(rule.limit), n=n, monday=monday)
+    weeks = [
+        x.isocalendar()
+        for x in _dt(np.asarray(hits.details.pop("monday"), dtype=np.int64)).astype(object)
+    ]
+    hits.details["week"] = np.array([f"{y}-W{w:02d}" for y, w, _ in weeks], dtype=object)
     return hits
 
 
 @kind("max_since_reset")
 def max_since_reset(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
-    sel = ctx.codes(rule.roles, None)
-    reset = ctx.codes(rule.reset_roles, None)
-    # a new group at each patient+provider and right after each reset line
-    starts = ctx.pp_seg.is_first()
-    starts[1:] |= reset[:-1]
-    n = Segments(starts).cumcount(sel)
-    return Hits.where(sel & (n > ctx.cat.param(rule.limit)), n=n)
+    counted = ctx.codes(rule.roles)
+    reset = ctx.codes(rule.reset_roles)
+    idx = np.union1d(counted, reset)
+    is_reset = np.isin(idx, reset)
+    # a new run at each patient+provider and right after each reset line
+    pp = ctx.lines.pp[idx]
+    starts = np.ones(len(idx), dtype=bool)
+    starts[1:] = (pp[1:] != pp[:-1]) | is_reset[:-1]
+    n = Segments(starts).cumcount(~is_reset)
+    return Hits.of(idx, ~is_reset & (n > ctx.cat.param(rule.limit)), n=n)
 
 
 @kind("course_count_range")
 def course_count_range(rule: Rule, ctx: Context) -> Hits:
     assert rule.low and rule.high
-    sel = ctx.selected(rule)
-    first_sel = sel & (ctx.course_cumcount(sel) == 1)
-    counted = ctx.codes(rule.counted_roles, rule.pathways) & ctx.in_course
-    count = ctx.course_count(counted)
+    idx, n = ctx.rank_in_course(ctx.selected(rule))
+    idx = idx[n == 1]
+    counted = ctx.in_course(ctx.codes(rule.counted_roles, rule.pathways))
+    per_course = np.bincount(ctx.course[counted], minlength=ctx.courses.n)
+    count = per_course[ctx.course[idx]]
     low, high = ctx.cat.param(rule.low), ctx.cat.param(rule.high)
-    h = Hits.where(first_sel & (count >= 1) & ((count < low) | (count > high)), count=count)
+    h = Hits.of(idx, (count >= 1) & ((count < low) | (count > high)), count=count)
     h.constants.update(
         low=str(low), high=str(high), codes=ctx.code_list(rule.counted_roles, rule.pathways)
     )
@@ -225,65 +260,60 @@ def course_count_range(rule: Rule, ctx: Context) -> Hits:
 @kind("days_after_start")
 def days_after_start(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
-    sel = ctx.selected(rule)
-    days = ctx.lines.date - ctx.start_date
-    return Hits.where(
-        sel & (days > ctx.cat.param(rule.limit)), days=days, start=_dt(ctx.start_date)
-    )
+    idx = ctx.selected(rule)
+    start = ctx.course_start[ctx.course[idx]]
+    days = ctx.lines.date[idx] - start
+    return Hits.of(idx, days > ctx.cat.param(rule.limit), days=days, start=_dt(start))
 
 
 @kind("months_after_start")
 def months_after_start(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
-    sel = ctx.selected(rule)
-    deadline = np.full(ctx.n, FAR_FUTURE, dtype=np.int64)
-    deadline[sel] = add_months_days(ctx.start_date[sel], ctx.cat.param(rule.limit))
-    return Hits.where(
-        sel & (ctx.lines.date > deadline), deadline=_dt(deadline), start=_dt(ctx.start_date)
-    )
+    idx = ctx.selected(rule)
+    start = ctx.course_start[ctx.course[idx]]
+    deadline = add_months_days(start, ctx.cat.param(rule.limit))
+    return Hits.of(idx, ctx.lines.date[idx] > deadline, deadline=_dt(deadline), start=_dt(start))
 
 
 @kind("months_after_referral")
 def months_after_referral(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
-    sel = ctx.selected(rule)
+    idx = ctx.selected(rule)
     # the line's own referral date, else the course's (a referral belongs to the course)
-    referral = np.where(
-        ctx.lines.referral > NO_DATE,
-        ctx.lines.referral,
-        ctx.course_latest_value(ctx.lines.referral),
-    )
-    sel &= referral > NO_DATE
-    deadline = np.full(ctx.n, FAR_FUTURE, dtype=np.int64)
-    deadline[sel] = add_months_days(referral[sel], ctx.cat.param(rule.limit))
-    return Hits.where(
-        sel & (ctx.lines.date > deadline), deadline=_dt(deadline), referral=_dt(referral)
+    given = ctx.in_course(np.flatnonzero(ctx.lines.referral > NO_DATE))
+    course_referral = ctx.course_latest(ctx.lines.referral, given)
+    own = ctx.lines.referral[idx]
+    referral = np.where(own > NO_DATE, own, course_referral[ctx.course[idx]])
+    idx, referral = idx[referral > NO_DATE], referral[referral > NO_DATE]
+    deadline = add_months_days(referral, ctx.cat.param(rule.limit))
+    return Hits.of(
+        idx, ctx.lines.date[idx] > deadline, deadline=_dt(deadline), referral=_dt(referral)
     )
 
 
 @kind("min_age_at_start")
 def min_age_at_start(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit and rule.pathways
-    starts = np.zeros(ctx.n, dtype=bool)
-    starts[ctx.courses.start_line] = True
-    sel = starts & ctx.t.pathway_index(rule.pathways)[ctx.course_pathway]
-    birth = np.where(
-        ctx.lines.birth > NO_DATE, ctx.lines.birth, ctx.course_latest_value(ctx.lines.birth)
+    mask = ctx.t.pathway_index(rule.pathways)[ctx.courses.pathway]
+    idx = np.sort(ctx.courses.start_line[mask])
+    given = ctx.in_course(np.flatnonzero(ctx.lines.birth > NO_DATE))
+    course_birth = ctx.course_latest(ctx.lines.birth, given)
+    own = ctx.lines.birth[idx]
+    birth = np.where(own > NO_DATE, own, course_birth[ctx.course[idx]])
+    idx, birth = idx[birth > NO_DATE], birth[birth > NO_DATE]
+    sixteenth = add_months_days(birth, 12 * ctx.cat.param(rule.limit))
+    # allowed only when the start date is after the birthday: the patient is "over 16"
+    return Hits.of(
+        idx, ~(ctx.lines.date[idx] > sixteenth), birth=_dt(birth), deadline=_dt(sixteenth)
     )
-    sel &= birth > NO_DATE
-    deadline = np.full(ctx.n, NO_DATE, dtype=np.int64)
-    deadline[sel] = add_months_days(birth[sel], 12 * ctx.cat.param(rule.limit))
-    # allowed only when the start date is after the 16th birthday ("over 16")
-    return Hits.where(sel & ~(ctx.lines.date > deadline), birth=_dt(birth), deadline=_dt(deadline))
 
 
 @kind("status_window")
 def status_window(rule: Rule, ctx: Context) -> Hits:
     assert rule.tolerance
-    sel = ctx.selected(rule)
-    idx = np.flatnonzero(sel)
+    idx = ctx.selected(rule)
     code = ctx.lines.code[idx]
-    start = ctx.start_date[idx]
+    start = ctx.course_start[ctx.course[idx]]
     weeks = ctx.t.target_weeks[code]
     months = ctx.t.target_months[code]
     target = np.where(weeks >= 0, start + 7 * weeks, 0)
@@ -294,11 +324,8 @@ def status_window(rule: Rule, ctx: Context) -> Hits:
     wd = np.busday_count(tdt, _dt(ctx.lines.date[idx]), busdaycal=cal).astype(np.int64)
     tol = ctx.cat.param(rule.tolerance)
     bad = np.abs(wd) > tol
-    idx, tdt, wd, start, weeks, months = (a[bad] for a in (idx, tdt, wd, start, weeks, months))
-    latest = np.busday_offset(tdt, tol, roll="forward", busdaycal=cal)
-    earliest = np.busday_offset(
-        tdt - np.timedelta64(1, "D"), -tol, roll="backward", busdaycal=cal
-    ) + np.timedelta64(1, "D")
+    idx, wd, start, weeks, months = idx[bad], wd[bad], start[bad], weeks[bad], months[bad]
+    tdt = tdt[bad]
     offset = np.where(
         weeks >= 0,
         np.char.add(weeks.astype(str), " weeks"),
@@ -310,8 +337,10 @@ def status_window(rule: Rule, ctx: Context) -> Hits:
             "wd": np.where(wd > 0, np.char.add("+", wd.astype(str)), wd.astype(str)),
             "target": tdt,
             "start": _dt(start),
-            "earliest": earliest,
-            "latest": latest,
+            # numpy counts [T, d) after the target and (d, T] before it: the bounds are
+            # the tolerance-th working day on either side
+            "earliest": np.busday_offset(tdt, -tol, roll="backward", busdaycal=cal),
+            "latest": np.busday_offset(tdt, tol, roll="forward", busdaycal=cal),
             "offset": offset,
         },
         {"tolerance": str(tol)},
@@ -320,19 +349,19 @@ def status_window(rule: Rule, ctx: Context) -> Hits:
 
 @kind("followup_timing")
 def followup_timing(rule: Rule, ctx: Context) -> Hits:
-    sel = ctx.selected(rule)
-    anchor = ctx.course_first_date(ctx.codes(rule.anchor_roles, rule.pathways) & ctx.in_course)
-    n = ctx.course_cumcount(sel)
-    earliest = np.full(ctx.n, NO_DATE, dtype=np.int64)
-    latest = np.full(ctx.n, NO_DATE, dtype=np.int64)
-    applies = np.zeros(ctx.n, dtype=bool)
+    idx, n = ctx.rank_in_course(ctx.selected(rule))
+    anchor = ctx.anchor(rule)[ctx.course[idx]]
+    d = ctx.lines.date[idx]
+    earliest = np.full(len(idx), NO_DATE, dtype=np.int64)
+    latest = np.full(len(idx), NO_DATE, dtype=np.int64)
+    applies = np.zeros(len(idx), dtype=bool)
     for i, (lo, hi) in enumerate(rule.windows, start=1):
-        m = sel & (n == i) & (anchor < FAR_FUTURE)
+        m = (n == i) & (anchor < FAR_FUTURE)
         earliest[m] = add_months_days(anchor[m], ctx.cat.param(lo))
         latest[m] = add_months_days(anchor[m], ctx.cat.param(hi))
         applies |= m
-    d = ctx.lines.date
-    return Hits.where(
+    return Hits.of(
+        idx,
         applies & ((d < earliest) | (d > latest)),
         n=n,
         anchor=_dt(anchor),
@@ -345,63 +374,52 @@ def followup_timing(rule: Rule, ctx: Context) -> Hits:
 # ---------------------------------------------------------------------- order in a course
 @kind("after_first")
 def after_first(rule: Rule, ctx: Context) -> Hits:
-    sel = ctx.selected(rule)
-    anchor = ctx.course_first_date(ctx.codes(rule.anchor_roles, rule.pathways) & ctx.in_course)
-    return Hits.where(sel & (ctx.lines.date > anchor), anchor=_dt(anchor))
+    idx = ctx.selected(rule)
+    anchor = ctx.anchor(rule)[ctx.course[idx]]
+    return Hits.of(idx, ctx.lines.date[idx] > anchor, anchor=_dt(anchor))
 
 
 @kind("on_or_after_first")
 def on_or_after_first(rule: Rule, ctx: Context) -> Hits:
-    sel = ctx.selected(rule)
-    anchor = ctx.course_first_date(ctx.codes(rule.anchor_roles, rule.pathways) & ctx.in_course)
-    h = Hits.where(sel & (ctx.lines.date >= anchor), anchor=_dt(anchor))
-    h.constants["alternative"] = _sibling_codes(ctx, rule, "follow_up_after_last")
+    idx = ctx.selected(rule)
+    anchor = ctx.anchor(rule)[ctx.course[idx]]
+    h = Hits.of(idx, ctx.lines.date[idx] >= anchor, anchor=_dt(anchor))
+    h.constants["alternative"] = ctx.code_list(("follow_up_after_last",), rule.pathways)
     return h
 
 
 @kind("requires_earlier")
 def requires_earlier(rule: Rule, ctx: Context) -> Hits:
-    sel = ctx.selected(rule)
-    anchor_codes = ctx.codes(rule.anchor_roles, rule.pathways)
-    anchor = ctx.course_first_date(anchor_codes & ctx.in_course)
-    hits = Hits.where(sel & ~(anchor < ctx.lines.date), anchor=anchor)
-    a = hits.details.pop("anchor")
+    idx = ctx.selected(rule)
+    anchor = ctx.anchor(rule)[ctx.course[idx]]
+    hits = Hits.of(idx, ~(anchor < ctx.lines.date[idx]), anchor=anchor)
+    a = np.asarray(hits.details.pop("anchor"), dtype=np.int64)
     names = ctx.code_list(rule.anchor_roles, rule.pathways)
-    reason = np.where(
+    hits.details["reason"] = np.where(
         a >= FAR_FUTURE,
         f"the course has no earlier {names}",
         np.char.add(
             np.char.add(f"the course's first {names} is on ", _dt(a).astype(str)), ", not before it"
         ),
     )
-    hits.details["reason"] = reason
     return hits
 
 
 @kind("requires_prior_service")
 def requires_prior_service(rule: Rule, ctx: Context) -> Hits:
-    sel = ctx.selected(rule)
+    idx = ctx.selected(rule)
     # "earlier" in the order of rules.md §1: by date, then input order
-    h = Hits.where(sel & ctx.pp_seg.is_first())
-    h.constants["alternative"] = _sibling_codes(ctx, rule, "start")
+    h = Hits.of(idx, idx == ctx.pp_first[ctx.lines.pp[idx]])
+    h.constants["alternative"] = ctx.code_list(("start",), rule.pathways)
     return h
 
 
-def _sibling_codes(ctx: Context, rule: Rule, role: str) -> str:
-    """The codes of `role` in the pathways of the lines hit (for "use X instead")."""
-    return ctx.code_list((role,), rule.pathways)
-
-
 # ---------------------------------------------------------------------- same day
-def _same_day_count(ctx: Context, mask: Bool) -> Int:
-    return ctx.day_seg.count(mask)
-
-
 @kind("requires_same_day")
 def requires_same_day(rule: Rule, ctx: Context) -> Hits:
-    sel = ctx.selected(rule)
-    other = ctx.codes(rule.other_roles, None)
-    h = Hits.where(sel & (_same_day_count(ctx, other) == 0))
+    idx = ctx.selected(rule)
+    has = ctx.days_with(ctx.codes(rule.other_roles))
+    h = Hits.of(idx, ~has[ctx.day_seg.id[idx]])
     h.constants["other_codes"] = ctx.code_list(rule.other_roles, None)
     h.constants["alternative"] = ctx.code_list(("start",), rule.pathways)
     return h
@@ -409,9 +427,9 @@ def requires_same_day(rule: Rule, ctx: Context) -> Hits:
 
 @kind("forbidden_same_day")
 def forbidden_same_day(rule: Rule, ctx: Context) -> Hits:
-    sel = ctx.selected(rule)
-    other = ctx.codes(rule.other_roles, None)
-    h = Hits.where(sel & (_same_day_count(ctx, other) > 0))
+    idx = ctx.selected(rule)
+    has = ctx.days_with(ctx.codes(rule.other_roles))
+    h = Hits.of(idx, has[ctx.day_seg.id[idx]])
     h.constants["other_codes"] = ctx.code_list(rule.other_roles, None)
     if rule.alternative_roles:
         h.constants["alternative"] = ctx.code_list(rule.alternative_roles, rule.pathways)
@@ -421,77 +439,84 @@ def forbidden_same_day(rule: Rule, ctx: Context) -> Hits:
 @kind("same_day_repeat")
 def same_day_repeat(rule: Rule, ctx: Context) -> Hits:
     # every readable line with the codes counts; pathway rules report only lines in a course
-    counted = ctx.codes(rule.roles, rule.pathways)
-    n = ctx.day_seg.cumcount(counted)
-    report = ctx.selected(rule)
-    return Hits.where(report & (n > 1), n=n)
+    idx = ctx.codes(rule.roles, rule.pathways)
+    n = ctx.same_day_rank(idx)
+    bad = n > 1
+    if rule.pathways is not None:
+        bad &= np.isin(idx, ctx.in_course(idx, rule.pathways))
+    return Hits.of(idx, bad, n=n)
 
 
 @kind("same_day_pair")
 def same_day_pair(rule: Rule, ctx: Context) -> Hits:
     codes = ctx.cat.codes_for(rule.roles)
-    sel = ctx.codes(rule.roles, None)
-    present = [_same_day_count(ctx, ctx.lines.code == int(c)) > 0 for c in codes]
-    both = np.sum(present, axis=0) >= 2 if present else np.zeros(ctx.n, dtype=bool)
-    n = ctx.day_seg.cumcount(sel)
-    h = Hits.where(sel & both & (n > 1))
+    idx = ctx.codes(rule.roles)
+    kinds_present = sum(ctx.days_with(ctx.lines_with((c,))).astype(np.int64) for c in codes)
+    both = np.asarray(kinds_present)[ctx.day_seg.id[idx]] >= 2
+    h = Hits.of(idx, both & (ctx.same_day_rank(idx) > 1))
     h.constants["others"] = " and ".join(codes)
     return h
 
 
 @kind("exam_same_day")
 def exam_same_day(rule: Rule, ctx: Context) -> Hits:
-    exam = ctx.codes(rule.roles, None)
-    follow = ctx.codes(rule.other_roles, None)
-    n_exam = _same_day_count(ctx, exam)
-    n_follow = _same_day_count(ctx, follow)
-    involved = (exam | follow) & ((n_exam >= 2) | ((n_exam >= 1) & (n_follow >= 1)))
-    n = ctx.day_seg.cumcount(exam | follow)
-    h = Hits.where(involved & (n > 1))
+    exam = ctx.codes(rule.roles)
+    idx = np.union1d(exam, ctx.codes(rule.other_roles))
+    n_exam = ctx.day_counts(exam)[ctx.day_seg.id[idx]]
+    n_all = ctx.day_counts(idx)[ctx.day_seg.id[idx]]
+    # two exams, or an exam with a follow-up consultation: every such line after the first
+    conflict = (n_exam >= 2) | ((n_exam >= 1) & (n_all > n_exam))
+    h = Hits.of(idx, conflict & (ctx.same_day_rank(idx) > 1))
     h.constants["others"] = ctx.code_list(rule.roles + rule.other_roles, None)
     return h
 
 
 @kind("speciale_53_64_same_day")
 def speciale_53_64_same_day(rule: Rule, ctx: Context) -> Hits:
-    exam = ctx.codes(rule.roles, None)
-    follow = ctx.codes(rule.other_roles, None)
-    sp64 = code_mask(ctx.cat.speciale_64_codes)[ctx.lines.code]
-    package = code_mask(ctx.cat.package_codes)[ctx.lines.code]
-    bad = (exam & (_same_day_count(ctx, sp64) > 0)) | (follow & (_same_day_count(ctx, package) > 0))
-    h = Hits.where(bad)
+    exam = ctx.codes(rule.roles)
+    follow = ctx.codes(rule.other_roles)
+    sp64_days = ctx.days_with(ctx.lines_with(ctx.cat.speciale_64_codes))
+    package_days = ctx.days_with(ctx.lines_with(ctx.cat.package_codes))
+    bad = np.union1d(
+        exam[sp64_days[ctx.day_seg.id[exam]]], follow[package_days[ctx.day_seg.id[follow]]]
+    )
+    h = Hits(bad)
     h.constants["others"] = "package or training-package codes"
     return h
 
 
 @kind("training_same_day")
 def training_same_day(rule: Rule, ctx: Context) -> Hits:
-    intro = ctx.codes(rule.roles, None)
-    other = ctx.codes(rule.other_roles, None)
-    alone = ctx.codes(rule.alone_roles, None)
-    bad_intro = intro & (_same_day_count(ctx, other) > 0)
-    bad_alone = alone & (ctx.day_seg.size[ctx.day_seg.id] > 1)
-    hits = Hits.where(bad_intro | bad_alone)
+    intro = ctx.codes(rule.roles)
+    alone = ctx.codes(rule.alone_roles)
+    other_days = ctx.days_with(ctx.codes(rule.other_roles))
+    bad_intro = intro[other_days[ctx.day_seg.id[intro]]]
+    bad_alone = alone[ctx.day_seg.size[ctx.day_seg.id[alone]] > 1]
+    idx = np.union1d(bad_intro, bad_alone)
+    is_intro = np.isin(idx, bad_intro)
     alone_names = ctx.code_list(rule.alone_roles, None)
     intro_names = ctx.code_list(rule.roles, None)
     other_names = ctx.code_list(rule.other_roles, None)
-    hits.details["others"] = np.where(bad_intro[hits.idx], other_names, "other services")
-    hits.details["reason"] = np.where(
-        bad_intro[hits.idx],
-        f"{intro_names} is not billed together with {other_names}",
-        f"{alone_names} is billed on a day of its own",
+    return Hits(
+        idx,
+        {
+            "others": np.where(is_intro, other_names, "other services"),
+            "reason": np.where(
+                is_intro,
+                f"{intro_names} is not billed together with {other_names}",
+                f"{alone_names} is billed on a day of its own",
+            ),
+        },
     )
-    return hits
 
 
 # ---------------------------------------------------------------------- line fields
 @kind("quantity_max")
 def quantity_max(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
-    sel = ctx.codes(rule.roles, None)
-    h = Hits.where(
-        sel & (ctx.lines.quantity > ctx.cat.param(rule.limit)), quantity=ctx.lines.quantity
-    )
+    idx = ctx.codes(rule.roles)
+    q = ctx.lines.quantity[idx]
+    h = Hits.of(idx, q > ctx.cat.param(rule.limit), quantity=q)
     h.constants["module_minutes"] = str(ctx.cat.param("conference_module_minutes"))
     return h
 
@@ -499,42 +524,38 @@ def quantity_max(rule: Rule, ctx: Context) -> Hits:
 @kind("team_size_max")
 def team_size_max(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
-    sel = ctx.selected(rule) & (ctx.lines.team_size != NO_INT)
-    return Hits.where(
-        sel & (ctx.lines.team_size > ctx.cat.param(rule.limit)), team_size=ctx.lines.team_size
-    )
+    idx = ctx.selected(rule)
+    size = ctx.lines.team_size[idx]
+    return Hits.of(idx, (size != NO_INT) & (size > ctx.cat.param(rule.limit)), team_size=size)
 
 
 @kind("exam_level")
 def exam_level(rule: Rule, ctx: Context) -> Hits:
     assert rule.short and rule.long
-    sel = ctx.codes(rule.roles, None)
+    idx = ctx.codes(rule.roles)
     seg = ctx.day_seg
-    # the latest readable line dated strictly earlier at the provider: the last line of the
-    # previous day-group when it belongs to the same patient+provider
-    prev_idx = seg.first - 1
-    same_pp = np.zeros(seg.n, dtype=bool)
-    ok = prev_idx >= 0
-    same_pp[ok] = ctx.lines.pp[prev_idx[ok]] == ctx.lines.pp[seg.first[ok]]
-    prev_day = np.where(same_pp, ctx.lines.date[np.maximum(prev_idx, 0)], NO_DATE)[seg.id]
-    previous = np.maximum(prev_day, ctx.lines.last_visit)
-    sel &= previous > NO_DATE
-    idx = np.flatnonzero(sel)
+    # the latest readable line dated strictly earlier at the provider is the last line of
+    # the previous day group, when that group is the same patient+provider's
+    prev = seg.first[seg.id[idx]] - 1
+    ok = prev >= 0
+    ok[ok] = ctx.lines.pp[prev[ok]] == ctx.lines.pp[idx[ok]]
+    prev_day = np.where(ok, ctx.lines.date[np.maximum(prev, 0)], NO_DATE)
+    previous = np.maximum(prev_day, ctx.lines.last_visit[idx])
+    idx, previous = idx[previous > NO_DATE], previous[previous > NO_DATE]
     if not len(idx):
         return Hits(idx)
     d = ctx.lines.date[idx]
-    prev = previous[idx]
     short_from = add_months_days(d, -ctx.cat.param(rule.short))
     long_from = add_months_days(d, -ctx.cat.param(rule.long))
     level = np.where(
-        prev >= short_from,
+        previous >= short_from,
         "within_short",
-        np.where(prev >= long_from, "within_long", "none_or_older"),
+        np.where(previous >= long_from, "within_long", "none_or_older"),
     )
-    by_level = {c.exam_level: c.code for c in ctx.cat.codes.values() if c.exam_level}
-    expected = np.vectorize(by_level.__getitem__, otypes=[object])(level)
-    actual = np.char.zfill(ctx.lines.code[idx].astype(str), 4)
-    bad = expected != actual
+    by_level = {c.exam_level: int(c.code) for c in ctx.cat.codes.values() if c.exam_level}
+    expected = np.zeros(len(idx), dtype=np.int64)
+    for lvl, code in by_level.items():
+        expected[level == lvl] = code
     since = np.where(
         level == "within_short",
         f"within {ctx.cat.param(rule.short)} months",
@@ -544,40 +565,46 @@ def exam_level(rule: Rule, ctx: Context) -> Hits:
             f"more than {ctx.cat.param(rule.long) // 12} years ago",
         ),
     )
-    return Hits(
-        idx[bad], {"previous": _dt(prev[bad]), "expected": expected[bad], "since": since[bad]}
+    return Hits.of(
+        idx,
+        expected != ctx.lines.code[idx],
+        previous=_dt(previous),
+        expected=np.char.zfill(expected.astype(str), 4),
+        since=since,
     )
 
 
 @kind("code_unknown")
 def code_unknown(rule: Rule, ctx: Context) -> Hits:
-    return Hits.where(~ctx.t.known[ctx.lines.code])
+    return Hits(np.flatnonzero(~ctx.t.known[ctx.lines.code]))
 
 
 # ---------------------------------------------------------------------- courses (§2)
 @kind("course_no_start")
 def course_no_start(rule: Rule, ctx: Context) -> Hits:
-    no_start = ctx.courses.no_start
-    hits = Hits.where(no_start)
-    pw = ctx.t.pathway[ctx.lines.code[hits.idx]]
-    starts = {i: "/".join(ctx.cat.start_codes(p)) for i, p in enumerate(ctx.t.pathways)}
-    given = ctx.lines.course_given[hits.idx]
-    hits.details["start_codes"] = np.array([starts[int(p)] for p in pw], dtype=object)
-    hits.details["reason"] = np.where(
-        given,
-        "its course does not begin with a start code",
-        "the patient has no course of that pathway at this provider started on or before this date",
+    idx = np.flatnonzero(ctx.courses.no_start)
+    pw = ctx.t.pathway[ctx.lines.code[idx]]
+    starts = np.array(["/".join(ctx.cat.start_codes(p)) for p in ctx.t.pathways], dtype=object)
+    return Hits(
+        idx,
+        {
+            "start_codes": starts[pw],
+            "reason": np.where(
+                ctx.lines.course_given[idx],
+                "its course does not begin with a start code",
+                "the patient has no course of that pathway at this provider started on or before "
+                "this date",
+            ),
+        },
     )
-    return hits
 
 
 @kind("course_mixed_pathway")
 def course_mixed_pathway(rule: Rule, ctx: Context) -> Hits:
-    hits = Hits.where(ctx.courses.mixed)
-    c = ctx.courses.mixed_course[hits.idx]
+    idx = np.flatnonzero(ctx.courses.mixed)
+    c = ctx.courses.mixed_course[idx]
     names = np.array(ctx.t.pathways, dtype=object)
-    hits.details["course_pathway"] = names[ctx.courses.pathway[c]] if len(c) else names[:0]
-    return hits
+    return Hits(idx, {"course_pathway": names[ctx.courses.pathway[c]]})
 
 
 # handled while reading the input (forlob.rules.prepare), listed for the registry

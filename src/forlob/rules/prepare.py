@@ -61,10 +61,7 @@ class Prepared:
     lines: Lines
     input_findings: pl.DataFrame  # row, rule_id, reason
     has_course_column: bool
-
-
-def _trimmed(name: str) -> pl.Expr:
-    return pl.col(name).cast(pl.String).str.strip_chars()
+    row_offset: int
 
 
 def _date(name: str) -> pl.Expr:
@@ -86,33 +83,28 @@ def normalise(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
     if missing:
         raise InputError(f"required column {missing[0]!r} is missing")
     has_course = "course_id" in frame.columns
+    present = [c for c in ALL_COLUMNS if c in frame.columns]
+    frame = frame.select(pl.col(c).cast(pl.String) for c in present)
+    # Trimming copies a column, so only columns that hold surrounding spaces are trimmed.
+    padded = frame.select(pl.col(c).str.contains(r"^\s|\s$").any().alias(c) for c in present).row(
+        0, named=True
+    )
     exprs = [
-        _trimmed(c).alias(c) if c in frame.columns else pl.lit(None, pl.String).alias(c)
+        (pl.col(c).str.strip_chars() if padded[c] else pl.col(c)).alias(c)
+        if c in frame.columns
+        else pl.lit(None, pl.String).alias(c)
         for c in ALL_COLUMNS
     ]
     return frame.select(exprs), has_course
 
 
-def prepare(frame: pl.DataFrame, row_offset: int = 1) -> Prepared:
-    text, has_course = normalise(frame)
-    n = text.height
-    parsed = text.with_row_index("_src").with_columns(
-        (pl.col("_src").cast(pl.Int64) + row_offset).alias("_row"),
-        _date("service_date").alias("_date"),
-        *[_date(c).alias(f"_{c}") for c in OPTIONAL_DATE_COLUMNS],
-        *[
-            pl.when(pl.col(c).str.contains(_INT_RE))
-            .then(pl.col(c).cast(pl.Int64, strict=False))
-            .alias(f"_{c}")
-            for c in OPTIONAL_INT_COLUMNS
-        ],
-    )
-    invalid_reason = pl.concat_str(
+def _invalid_reason() -> pl.Expr:
+    return pl.concat_str(
         [
             pl.when(~_present("patient_id")).then(pl.lit("patient_id is empty")),
             pl.when(~_present("provider_id")).then(pl.lit("provider_id is empty")),
             pl.when(~_present("service_date")).then(pl.lit("service_date is empty")),
-            pl.when(_present("service_date") & pl.col("_date").is_null()).then(
+            pl.when(_present("service_date") & _date("service_date").is_null()).then(
                 pl.format(
                     "service_date '{}' is not a real date written YYYY-MM-DD",
                     pl.col("service_date"),
@@ -126,7 +118,10 @@ def prepare(frame: pl.DataFrame, row_offset: int = 1) -> Prepared:
         separator="; ",
         ignore_nulls=True,
     )
-    ignored_reason = pl.concat_str(
+
+
+def _ignored_reason() -> pl.Expr:
+    return pl.concat_str(
         [
             *[
                 pl.when(_present(c) & pl.col(f"_{c}").is_null()).then(
@@ -144,26 +139,48 @@ def prepare(frame: pl.DataFrame, row_offset: int = 1) -> Prepared:
         separator="; ",
         ignore_nulls=True,
     )
-    parsed = parsed.with_columns(invalid_reason.alias("_invalid"), ignored_reason.alias("_ignored"))
-    input_findings = pl.concat(
+
+
+def prepare(frame: pl.DataFrame, row_offset: int = 1) -> Prepared:
+    text, has_course = normalise(frame)
+    parsed = text.with_row_index("_src").with_columns(
+        (pl.col("_src").cast(pl.Int64) + row_offset).alias("_row"),
+        _date("service_date").alias("_date"),
+        *[_date(c).alias(f"_{c}") for c in OPTIONAL_DATE_COLUMNS],
+        *[
+            pl.when(pl.col(c).str.contains(_INT_RE))
+            .then(pl.col(c).cast(pl.Int64, strict=False))
+            .alias(f"_{c}")
+            for c in OPTIONAL_INT_COLUMNS
+        ],
+    )
+    valid_flag = (
+        _present("patient_id")
+        & _present("provider_id")
+        & pl.col("_date").is_not_null()
+        & pl.col("service_code").str.contains(_CODE_RE).fill_null(False)
+    )
+    ignored_flag = pl.any_horizontal(
         [
-            parsed.filter(pl.col("_invalid") != "").select(
-                pl.col("_src"),
-                pl.lit("INPUT-INVALID").alias("rule_id"),
-                pl.col("_invalid").alias("reason"),
-            ),
-            parsed.filter((pl.col("_invalid") == "") & (pl.col("_ignored") != "")).select(
-                pl.col("_src"),
-                pl.lit("INPUT-FIELD-IGNORED").alias("rule_id"),
-                pl.col("_ignored").alias("reason"),
-            ),
+            _present(c) & pl.col(f"_{c}").is_null()
+            for c in (*OPTIONAL_DATE_COLUMNS, *OPTIONAL_INT_COLUMNS)
         ]
     )
-    valid = parsed.filter(pl.col("_invalid") == "")
-    lines = _to_lines(valid, has_course)
-    del n
+    parsed = parsed.with_columns(valid_flag.alias("_valid"), ignored_flag.alias("_ignored"))
+    # Reasons are worded only for the few rows that need one.
+    invalid = parsed.filter(~pl.col("_valid")).select(
+        "_src", pl.lit("INPUT-INVALID").alias("rule_id"), _invalid_reason().alias("reason")
+    )
+    ignored = parsed.filter(pl.col("_valid") & pl.col("_ignored")).select(
+        "_src", pl.lit("INPUT-FIELD-IGNORED").alias("rule_id"), _ignored_reason().alias("reason")
+    )
+    lines = _to_lines(parsed, has_course)
     return Prepared(
-        text=text, lines=lines, input_findings=input_findings, has_course_column=has_course
+        text=text,
+        lines=lines,
+        input_findings=pl.concat([invalid, ignored]),
+        has_course_column=has_course,
+        row_offset=row_offset,
     )
 
 
@@ -171,38 +188,48 @@ def _days(col: pl.Expr) -> pl.Expr:
     return col.cast(pl.Int64).fill_null(NO_DATE)
 
 
-def _to_lines(valid: pl.DataFrame, has_course: bool) -> Lines:
-    # Group by a 64-bit hash of (patient, provider) rather than sorting the strings, which
-    # is several times slower; a hash collision is detected below and handled exactly.
-    keyed = valid.select(
-        pl.col("_src").cast(pl.Int64),
-        pl.col("_row"),
-        (
-            pl.col("patient_id").hash(11) ^ (pl.col("provider_id").hash(23) * 0x9E3779B97F4A7C15)
-        ).alias("_h"),
-        (pl.col("patient_id").hash(101) ^ pl.col("provider_id").hash(211)).alias("_h2"),
-        _days(pl.col("_date")).alias("date"),
-        pl.col("service_code").cast(pl.Int64).alias("code"),
-        (pl.col("course_id").hash(7).fill_null(0) if has_course else pl.lit(0, pl.UInt64)).alias(
-            "course_key"
-        ),
-        (_present("course_id") if has_course else pl.lit(False)).alias("course_given"),
-        *[_days(pl.col(f"_{c}")).alias(c) for c in OPTIONAL_DATE_COLUMNS],
-        *[pl.col(f"_{c}").fill_null(NO_INT).alias(c) for c in OPTIONAL_INT_COLUMNS],
+def _to_lines(parsed: pl.DataFrame, has_course: bool) -> Lines:
+    # Only numbers leave Polars: the text stays in `Prepared.text` for the findings.
+    # Lines are grouped by a 64-bit hash of (patient, provider) rather than by sorting the
+    # strings, which is several times slower; a collision is detected and handled exactly.
+    keyed = (
+        parsed.lazy()
+        .filter(pl.col("_valid"))
+        .select(
+            pl.col("_src").cast(pl.Int64),
+            pl.col("_row"),
+            _pp_hash(11, 23).alias("_h"),
+            _pp_hash(101, 211).alias("_h2"),
+            _days(pl.col("_date")).alias("date"),
+            pl.col("service_code").cast(pl.Int64).alias("code"),
+            (
+                pl.col("course_id").hash(7).fill_null(0) if has_course else pl.lit(0, pl.UInt64)
+            ).alias("course_key"),
+            (_present("course_id") if has_course else pl.lit(False)).alias("course_given"),
+            *[_days(pl.col(f"_{c}")).alias(c) for c in OPTIONAL_DATE_COLUMNS],
+            *[pl.col(f"_{c}").fill_null(NO_INT).alias(c) for c in OPTIONAL_INT_COLUMNS],
+        )
+        .sort(["_h", "date", "_row"])
+        .collect()
     )
-    order = keyed.select(pl.arg_sort_by(["_h", "date", "_row"])).to_series().to_numpy()
-    h = keyed["_h"].to_numpy()[order]
-    h2 = keyed["_h2"].to_numpy()[order]
+    h = keyed["_h"].to_numpy()
     starts = np.ones(len(h), dtype=bool)
     if len(h):
         starts[1:] = h[1:] != h[:-1]
         first = np.flatnonzero(starts)
+        h2 = keyed["_h2"].to_numpy()
         if not np.array_equal(np.minimum.reduceat(h2, first), np.maximum.reduceat(h2, first)):
-            return _to_lines_exact(valid, keyed)
-    pp = np.cumsum(starts, dtype=np.int64) - 1
+            return _to_lines_exact(parsed, has_course)
+    return _lines_from(keyed, np.cumsum(starts, dtype=np.int64) - 1)
 
+
+def _pp_hash(a: int, b: int) -> pl.Expr:
+    return pl.col("patient_id").hash(a) ^ (pl.col("provider_id").hash(b) * 0x9E3779B97F4A7C15)
+
+
+def _lines_from(keyed: pl.DataFrame, pp: npt.NDArray[np.int64]) -> Lines:
     def col(name: str) -> npt.NDArray[np.int64]:
-        return keyed[name].to_numpy()[order]
+        return keyed[name].to_numpy()
 
     return Lines(
         src=col("_src"),
@@ -210,8 +237,8 @@ def _to_lines(valid: pl.DataFrame, has_course: bool) -> Lines:
         pp=pp,
         date=col("date"),
         code=col("code"),
-        course_key=keyed["course_key"].to_numpy()[order].astype(np.uint64),
-        course_given=keyed["course_given"].to_numpy()[order],
+        course_key=keyed["course_key"].to_numpy().astype(np.uint64),
+        course_given=keyed["course_given"].to_numpy(),
         referral=col("referral_date"),
         birth=col("birth_date"),
         last_visit=col("last_visit_date"),
@@ -220,31 +247,29 @@ def _to_lines(valid: pl.DataFrame, has_course: bool) -> Lines:
     )
 
 
-def _to_lines_exact(valid: pl.DataFrame, keyed: pl.DataFrame) -> Lines:
+def _to_lines_exact(parsed: pl.DataFrame, has_course: bool) -> Lines:
     """Slow exact grouping by the strings themselves, used only after a hash collision."""
-    pp_rank = valid.select(
-        pl.struct("patient_id", "provider_id").rank("dense").cast(pl.Int64).alias("_pp")
-    )["_pp"]
-    keyed = keyed.with_columns(pp_rank)
-    order = keyed.select(pl.arg_sort_by(["_pp", "date", "_row"])).to_series().to_numpy()
-
-    def col(name: str) -> npt.NDArray[np.int64]:
-        return keyed[name].to_numpy()[order]
-
-    ppr = col("_pp")
-    starts = np.ones(len(ppr), dtype=bool)
-    starts[1:] = ppr[1:] != ppr[:-1]
-    return Lines(
-        src=col("_src"),
-        row=col("_row"),
-        pp=np.cumsum(starts, dtype=np.int64) - 1,
-        date=col("date"),
-        code=col("code"),
-        course_key=keyed["course_key"].to_numpy()[order].astype(np.uint64),
-        course_given=keyed["course_given"].to_numpy()[order],
-        referral=col("referral_date"),
-        birth=col("birth_date"),
-        last_visit=col("last_visit_date"),
-        team_size=col("team_size"),
-        quantity=col("quantity"),
+    keyed = (
+        parsed.lazy()
+        .filter(pl.col("_valid"))
+        .select(
+            pl.col("_src").cast(pl.Int64),
+            pl.col("_row"),
+            pl.struct("patient_id", "provider_id").rank("dense").cast(pl.Int64).alias("_pp"),
+            _days(pl.col("_date")).alias("date"),
+            pl.col("service_code").cast(pl.Int64).alias("code"),
+            (
+                pl.col("course_id").hash(7).fill_null(0) if has_course else pl.lit(0, pl.UInt64)
+            ).alias("course_key"),
+            (_present("course_id") if has_course else pl.lit(False)).alias("course_given"),
+            *[_days(pl.col(f"_{c}")).alias(c) for c in OPTIONAL_DATE_COLUMNS],
+            *[pl.col(f"_{c}").fill_null(NO_INT).alias(c) for c in OPTIONAL_INT_COLUMNS],
+        )
+        .sort(["_pp", "date", "_row"])
+        .collect()
     )
+    ppr = keyed["_pp"].to_numpy()
+    starts = np.ones(len(ppr), dtype=bool)
+    if len(ppr):
+        starts[1:] = ppr[1:] != ppr[:-1]
+    return _lines_from(keyed, np.cumsum(starts, dtype=np.int64) - 1)
