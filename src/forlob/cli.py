@@ -14,6 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.status import Status
 
 from forlob import __version__
 
@@ -41,14 +42,14 @@ def _fail(message: str) -> NoReturn:
 
 
 @contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator[Console | None]:
+def _progress() -> Iterator[Status | None]:
     """A status line on stderr, shown only when stderr is a terminal (formats.md)."""
     err = Console(stderr=True)
-    if not (enabled and err.is_terminal):
+    if not err.is_terminal:
         yield None
         return
-    with err.status("forlob audit: reading …"):
-        yield err
+    with err.status("forlob audit: opening the extract …") as status:
+        yield status
 
 
 @app.command()
@@ -62,6 +63,8 @@ def audit(
     ] = None,
 ) -> None:
     """Audit registered services against every rule of the catalogue (formats.md)."""
+    import polars as pl
+
     from forlob.audit.reader import ExtractError, read_extract
     from forlob.audit.render import (
         ReportMeta,
@@ -71,32 +74,36 @@ def audit(
         write_csv,
         write_jsonl,
     )
-    from forlob.rules import InputError, audit_frame
+    from forlob.rules import InputError, run_audit
 
     started = datetime.now()
     t0 = time.perf_counter()
-    with _progress(True) as status:
+    with _progress() as status:
         try:
             frame = read_extract(file)
         except ExtractError as exc:
             _fail(str(exc))
         if status is not None:
-            status.print(f"read {frame.height:,} lines; auditing …".replace(",", "."))
+            status.update("forlob audit: reading and auditing …")
         try:
-            findings = audit_frame(frame)
+            result = run_audit(frame)
         except InputError as exc:
             _fail(f"{file}: {exc}")
+        except pl.exceptions.PolarsError as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
+            _fail(f"cannot read {file}: {reason}")
+    findings = result.findings
     counts = severity_counts(findings)
     invalid = findings.filter(findings["rule_id"] == "INPUT-INVALID").height
     meta = ReportMeta(
         input_name=str(file),
-        lines_read=frame.height,
+        lines_read=result.lines_read,
         lines_invalid=invalid,
         started=started,
         seconds=time.perf_counter() - t0,
         forlob_version=__version__,
     )
-    del frame
+    del frame, result
     try:
         if format is AuditFormat.jsonl:
             write_jsonl(findings, output if output is not None else sys.stdout)
@@ -152,7 +159,9 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("forlob: interrupted\n")
         sys.exit(130)
-    except Exception as exc:
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # also a Rust panic surfacing from Polars
         if os.environ.get("FORLOB_DEBUG"):
             raise
         sys.stderr.write(

@@ -37,8 +37,8 @@ def _header(path: Path, kind: str) -> list[str]:
     return [_clean(c) for c in first.rstrip("\r\n").split(",")] if first.strip() else []
 
 
-def read_extract(path: str | Path) -> pl.DataFrame:
-    """The extract's known columns as text; only these columns are read into memory."""
+def read_extract(path: str | Path) -> pl.LazyFrame:
+    """The extract's known columns as text, as a lazy query the engine streams through."""
     p = Path(path)
     if not p.exists():
         raise ExtractError(f"file not found: {p}")
@@ -46,51 +46,48 @@ def read_extract(path: str | Path) -> pl.DataFrame:
         raise ExtractError(f"{p} is a directory, not an extract")
     kind = _kind(p)
     try:
-        frame = _read_parquet(p) if kind == "parquet" else _read_csv(p, kind)
+        if kind == "parquet":
+            return _scan_parquet(p)
+        return _scan_csv(p, kind)
     except ExtractError:
         raise
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ExtractError(f"cannot read {p}: {first}") from None
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing and frame.width:
-        raise ExtractError(f"{p}: required column '{missing[0]}' is missing")
-    return frame
+        raise ExtractError(f"cannot read {p}: {_first_line(exc)}") from None
 
 
-def _read_csv(path: Path, kind: str) -> pl.DataFrame:
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _scan_csv(path: Path, kind: str) -> pl.LazyFrame:
     header = _header(path, kind)
-    if not header:
-        return pl.DataFrame(schema={c: pl.String for c in REQUIRED_COLUMNS})
+    if not header:  # an empty file: nothing to audit
+        return pl.LazyFrame(schema={c: pl.String for c in REQUIRED_COLUMNS})
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ExtractError(f"{path}: required column '{missing[0]}' is missing")
-    wanted = [i for i, c in enumerate(header) if c in ALL_COLUMNS]
-    source: Path | bytes = path
-    if kind == "csv.gz":
-        with gzip.open(path, "rb") as fh:
-            source = fh.read()
-    frame = pl.read_csv(
-        source,
+    lf = pl.scan_csv(
+        path,
         has_header=True,
         infer_schema=False,  # every field is text: IDs and codes keep their leading zeros
-        columns=wanted,
         truncate_ragged_lines=True,
         encoding="utf8-lossy",
         quote_char='"',
     )
     # the file's own names may differ in case, spaces or a BOM from what we matched
-    return frame.rename(dict(zip(frame.columns, [header[i] for i in wanted], strict=True)))
+    names = lf.collect_schema().names()
+    return lf.select(
+        pl.col(original).alias(header[i])
+        for i, original in enumerate(names)
+        if i < len(header) and header[i] in ALL_COLUMNS
+    )
 
 
-def _read_parquet(path: Path) -> pl.DataFrame:
-    schema = pl.read_parquet_schema(path)
-    names = {_clean(n): n for n in schema}
+def _scan_parquet(path: Path) -> pl.LazyFrame:
+    lf = pl.scan_parquet(path)
+    names = {_clean(n): n for n in lf.collect_schema().names()}
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise ExtractError(f"{path}: required column '{missing[0]}' is missing")
-    cols = [names[c] for c in ALL_COLUMNS if c in names]
-    frame = pl.read_parquet(path, columns=cols)
-    return frame.select(
-        [pl.col(names[c]).cast(pl.String).alias(c) for c in ALL_COLUMNS if c in names]
-    )
+    return lf.select(pl.col(names[c]).cast(pl.String).alias(c) for c in ALL_COLUMNS if c in names)

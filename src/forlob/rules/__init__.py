@@ -4,12 +4,20 @@
 formats.md. The clinic app calls it with one course's lines; `forlob audit` with an extract.
 """
 
-from forlob.rules.engine import FINDING_COLUMNS, FINDING_SCHEMA, audit_frame, empty_findings
+from forlob.rules.engine import (
+    FINDING_COLUMNS,
+    FINDING_SCHEMA,
+    AuditResult,
+    audit_frame,
+    empty_findings,
+    run_audit,
+)
 from forlob.rules.kinds import INPUT_KINDS, KINDS
 from forlob.rules.prepare import ALL_COLUMNS, REQUIRED_COLUMNS, InputError
 
 __all__ = [
     "ALL_COLUMNS",
+    "AuditResult",
     "FINDING_COLUMNS",
     "FINDING_SCHEMA",
     "INPUT_KINDS",
@@ -18,4 +26,5 @@ __all__ = [
     "InputError",
     "audit_frame",
     "empty_findings",
+    "run_audit",
 ]

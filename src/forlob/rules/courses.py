@@ -47,40 +47,41 @@ def assign_courses(lines: Lines, t: CodeTables) -> Courses:
     c_ordinal: list[npt.NDArray[np.int64]] = []
     next_id = 0
 
-    pp_seg = Segments.of(lines.pp)
-    day_seg = Segments.of(lines.pp, lines.date)
-    day_last = day_seg.first + day_seg.size - 1
-
     # Inferred: per (patient, provider), in date order, a start code opens a course of its
     # pathway; other codes join the latest course of their pathway started on or before their
     # date. Counting starts up to the *end* of a line's day makes a same-day start count as
-    # earlier whatever the input order.
-    inferred = is_pw & ~lines.course_given
+    # earlier whatever the input order. Each pathway's lines are handled as a subset, in
+    # line order, so the cost follows the number of pathway lines.
+    inferred = np.flatnonzero(is_pw & ~lines.course_given)
+    inferred_pw = pw[inferred]
     for p in range(t.n_pathways):
-        member = inferred & (pw == p)
-        if not member.any():
+        m = inferred[inferred_pw == p]
+        if not len(m):
             continue
-        s = member & is_start
+        s = is_start[m]
         cs = np.cumsum(s, dtype=np.int64)
-        at_day_end = cs[day_last][day_seg.id]
-        own = np.where(is_start, cs, at_day_end)
+        pp_seg = Segments.of(lines.pp[m])
+        day_seg = Segments.of(lines.pp[m], lines.date[m])
+        day_last = day_seg.first + day_seg.size - 1
+        own = np.where(s, cs, cs[day_last][day_seg.id])
         before_pp = (cs - s)[pp_seg.first][pp_seg.id]
         has = own > before_pp
-        joined = member & has
-        course[joined] = next_id + own[joined] - 1
-        no_start |= member & ~has
-        starts_at = np.flatnonzero(s)
+        course[m[has]] = next_id + own[has] - 1
+        no_start[m[~has]] = True
+        starts_at = m[s]
         c_pathway.append(np.full(len(starts_at), p, dtype=np.int64))
         c_start.append(starts_at.astype(np.int64))
         c_given.append(np.zeros(len(starts_at), dtype=bool))
-        c_ordinal.append(day_seg.cumcount(s)[starts_at])
+        c_ordinal.append(day_seg.cumcount(s)[s])
         next_id += len(starts_at)
 
     # Given course ids: a course is one patient at one provider, so the key is
     # (patient, provider, course_id).
     g = np.flatnonzero(is_pw & lines.course_given)
     if len(g):
-        key = (lines.pp[g].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ lines.course_key[g]
+        key = (lines.pp[g].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ lines.of(
+            "course_key", g
+        )
         order = np.argsort(key, kind="stable")
         gi = g[order]
         seg = Segments.of(key[order])

@@ -6,7 +6,10 @@ lines of one course plus the line being registered): there is no second implemen
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -51,25 +54,34 @@ def _tables(catalogue: Catalogue) -> CodeTables:
     return CodeTables.of(catalogue)
 
 
+@dataclass(frozen=True)
+class AuditResult:
+    findings: pl.DataFrame
+    lines_read: int
+
+
 def audit_frame(
-    frame: pl.DataFrame, catalogue: Catalogue | None = None, row_offset: int = 1
+    frame: pl.DataFrame | pl.LazyFrame, catalogue: Catalogue | None = None, row_offset: int = 1
 ) -> pl.DataFrame:
     """Audit service lines given as text columns (formats.md); returns the findings frame.
 
     Rows are numbered from `row_offset` in frame order. Findings are ordered by row, then
     rule_id, with the columns of formats.md.
     """
+    return run_audit(frame, catalogue, row_offset).findings
+
+
+def run_audit(
+    source: pl.DataFrame | pl.LazyFrame, catalogue: Catalogue | None = None, row_offset: int = 1
+) -> AuditResult:
+    """`audit_frame`, also telling how many lines were read (for reports)."""
     cat = catalogue or load_catalogue()
-    prep = prepare(frame, row_offset)
+    prep = prepare(source, row_offset)
     tables = _tables(cat)
     courses = assign_courses(prep.lines, tables)
     ctx = Context(prep.lines, courses, tables, cat)
 
-    hits: dict[str, Hits] = {}
-    for rule in cat.rules.values():
-        if rule.kind in INPUT_KINDS or ctx.n == 0:
-            continue
-        hits[rule.id] = KINDS[rule.kind](rule, ctx)
+    hits = _run_kinds(cat, ctx)
     _exempt_pathway_findings(hits, cat, ctx)
     for rule in cat.rules.values():
         for other in rule.suppressed_by:
@@ -82,7 +94,25 @@ def audit_frame(
         if len(h.idx):
             parts.append(_findings(cat.rules[rule_id], h, prep, ctx, cat))
     out = pl.concat(parts, how="vertical") if parts else empty_findings()
-    return out.sort(["row", "rule_id"])
+    return AuditResult(out.sort(["row", "rule_id"]).rechunk(), prep.text.height)
+
+
+# numpy releases the GIL in its loops, so two threads check rules side by side on a 2-core
+# machine; small inputs (the app's one course) stay on the calling thread.
+_PARALLEL_FROM_LINES = 200_000
+
+
+def _run_kinds(cat: Catalogue, ctx: Context) -> dict[str, Hits]:
+    rules = [r for r in cat.rules.values() if r.kind not in INPUT_KINDS]
+    if ctx.n == 0:
+        return {}
+    if ctx.n < _PARALLEL_FROM_LINES:
+        return {r.id: KINDS[r.kind](r, ctx) for r in rules}
+    ctx.warm_up()
+    workers = min(4, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="forlob-rule") as pool:
+        results = pool.map(lambda r: (r.id, KINDS[r.kind](r, ctx)), rules)
+        return dict(results)
 
 
 def _exempt_pathway_findings(hits: dict[str, Hits], cat: Catalogue, ctx: Context) -> None:
@@ -99,8 +129,14 @@ def _exempt_pathway_findings(hits: dict[str, Hits], cat: Catalogue, ctx: Context
 def _line_info(idx: npt.NDArray[np.int64], prep: Prepared, ctx: Context) -> pl.DataFrame:
     """Output fields of the lines `idx` (indices into Lines)."""
     lines, courses, t = ctx.lines, ctx.courses, ctx.t
-    base = prep.text[lines.src[idx]].select(
-        "patient_id", "provider_id", "service_date", "service_code", "course_id"
+    # valid lines' date and code are written back from the parsed values: they were read
+    # in exactly that form
+    base = prep.text[lines.src[idx]].select("patient_id", "provider_id", "course_id")
+    base = base.with_columns(
+        pl.Series("service_date", lines.date[idx].astype("datetime64[D]")).cast(pl.String),
+        pl.Series("service_code", np.char.zfill(lines.code[idx].astype(str), 4), dtype=pl.String)
+        if len(idx)
+        else pl.Series("service_code", [], dtype=pl.String),
     )
     c = courses.course[idx]
     in_c = c >= 0
@@ -119,7 +155,7 @@ def _line_info(idx: npt.NDArray[np.int64], prep: Prepared, ctx: Context) -> pl.D
         ordinal = np.ones(len(idx), dtype=np.int64)
     return (
         base.with_columns(
-            pl.Series("row", lines.row[idx], dtype=pl.Int64),
+            pl.Series("row", lines.row(idx), dtype=pl.Int64),
             pl.Series("pathway", names[pw].tolist(), dtype=pl.String),
             pl.Series("_inferred", inferred),
             pl.Series("_start", start.astype("datetime64[D]")),
@@ -222,30 +258,28 @@ def _findings(rule: Rule, h: Hits, prep: Prepared, ctx: Context, cat: Catalogue)
 
 def _input_findings(prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFrame:
     f = prep.input_findings
-    if f.height == 0:
-        return empty_findings()
-    parts = []
+    parts = [empty_findings()]
     invalid = f.filter(pl.col("rule_id") == "INPUT-INVALID")
     if invalid.height:
         rule = cat.rules["INPUT-INVALID"]
         src = invalid["_src"].to_numpy()
-        text = prep.text[src]
-        frame = text.select(
-            pl.Series("row", src.astype(np.int64) + prep.row_offset),
-            pl.when(pl.col("patient_id") != "").then(pl.col("patient_id")).alias("patient_id"),
-            pl.when(pl.col("provider_id") != "").then(pl.col("provider_id")).alias("provider_id"),
+        # "as read (null where unreadable)" (formats.md)
+        frame = invalid.select(
+            (pl.col("_src") + prep.row_offset).alias("row"),
+            pl.when(pl.col("_raw_patient_id") != "").then("_raw_patient_id").alias("patient_id"),
+            pl.when(pl.col("_raw_provider_id") != "").then("_raw_provider_id").alias("provider_id"),
             pl.when(
-                pl.col("service_date").str.contains(r"^\d{4}-\d{2}-\d{2}$")
-                & pl.col("service_date").str.to_date("%Y-%m-%d", strict=False).is_not_null()
+                pl.col("_raw_service_date").str.contains(r"^\d{4}-\d{2}-\d{2}$")
+                & pl.col("_raw_service_date").str.to_date("%Y-%m-%d", strict=False).is_not_null()
             )
-            .then(pl.col("service_date"))
+            .then("_raw_service_date")
             .alias("service_date"),
-            pl.when(pl.col("service_code").str.contains(r"^\d{4}$"))
-            .then(pl.col("service_code"))
+            pl.when(pl.col("_raw_service_code").str.contains(r"^\d{4}$"))
+            .then("_raw_service_code")
             .alias("service_code"),
-            pl.when(pl.col("course_id") != "").then(pl.col("course_id")).alias("course_id"),
             pl.lit(None, pl.String).alias("pathway"),
-        ).with_columns(invalid["reason"].alias("reason"))
+            "reason",
+        ).with_columns(prep.text[src]["course_id"].alias("course_id"))
         msg = _message(rule.message, _constants(rule, Hits(src), cat), frame)
         parts.append(
             frame.select(
@@ -264,9 +298,7 @@ def _input_findings(prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFram
     ignored = f.filter(pl.col("rule_id") == "INPUT-FIELD-IGNORED")
     if ignored.height:
         rule = cat.rules["INPUT-FIELD-IGNORED"]
-        where = np.full(prep.text.height, -1, dtype=np.int64)
-        where[ctx.lines.src] = np.arange(len(ctx.lines))
-        idx = where[ignored["_src"].to_numpy()]
+        idx = ctx.lines.position[ignored["_src"].to_numpy()]
         h = Hits(idx, {"reason": ignored["reason"].to_numpy()})
         parts.append(_findings(rule, h, prep, ctx, cat))
     return pl.concat(parts, how="vertical")

@@ -27,7 +27,7 @@ from forlob.catalogue import Catalogue, Rule
 from forlob.rules.courses import Courses
 from forlob.rules.prepare import FAR_FUTURE, NO_DATE, NO_INT, Lines
 from forlob.rules.segments import Segments
-from forlob.rules.tables import CODE_SPACE, CodeTables
+from forlob.rules.tables import CODE_SPACE, CodeTables, code_mask
 
 Bool = npt.NDArray[np.bool_]
 Int = npt.NDArray[np.int64]
@@ -67,6 +67,13 @@ class Hits:
         return Hits(self.idx[mask], {k: v[mask] for k, v in self.details.items()}, self.constants)
 
 
+def _merge(a: Int, b: Int) -> Int:
+    """Two sets of line indices (lines of different codes, so disjoint), in line order."""
+    out = np.concatenate((a, b))
+    out.sort()
+    return out
+
+
 def _rank_in_runs(keys: Int) -> Int:
     """1-based position of each element within its run of equal consecutive keys."""
     seg = Segments.of(keys)
@@ -87,6 +94,11 @@ class Context:
         order = np.argsort(lines.code.astype(np.int16), kind="stable")
         self._by_code = order
         self._code_bounds = np.searchsorted(lines.code[order], np.arange(CODE_SPACE + 1))
+        self._selections: dict[tuple[str, ...], Int] = {}
+
+    def warm_up(self) -> None:
+        """Compute the shared groupings once, before rules run on several threads."""
+        _ = self.course_start, self.pp_first, self.day_seg
 
     # -- per course (arrays indexed by course number) ---------------------------------
     @cached_property
@@ -107,7 +119,16 @@ class Context:
     # -- selections ----------------------------------------------------------------------
     def lines_with(self, codes: tuple[str, ...]) -> Int:
         """Indices of the lines with any of `codes`, in line order."""
+        key = tuple(sorted(codes))
+        if key not in self._selections:
+            self._selections[key] = self._lines_with(key)
+        return self._selections[key]
+
+    def _lines_with(self, codes: tuple[str, ...]) -> Int:
         b = self._code_bounds
+        sizes = [b[int(c) + 1] - b[int(c)] for c in codes]
+        if sum(sizes) * 20 > self.n:  # many lines: one pass over the codes is cheaper
+            return np.flatnonzero(code_mask(codes)[self.lines.code])
         parts = [self._by_code[b[int(c)] : b[int(c) + 1]] for c in codes]
         if not parts:
             return np.zeros(0, dtype=np.int64)
@@ -115,15 +136,22 @@ class Context:
         idx.sort()
         return idx
 
+    def has_code(self, idx: Int, roles: tuple[str, ...]) -> Bool:
+        """Whether each line `idx` has a code of `roles`."""
+        return code_mask(self.cat.codes_for(roles))[self.lines.code[idx]]
+
     def codes(self, roles: tuple[str, ...], pathways: tuple[str, ...] | None = None) -> Int:
         return self.lines_with(self.cat.codes_for(roles, pathways))
 
     def in_course(self, idx: Int, pathways: tuple[str, ...] | None = None) -> Int:
+        return idx[self.in_course_mask(idx, pathways)]
+
+    def in_course_mask(self, idx: Int, pathways: tuple[str, ...] | None = None) -> Bool:
         c = self.course[idx]
         ok = c >= 0
         if pathways is not None and self.courses.n:
             ok &= self.t.pathway_index(pathways)[self.courses.pathway[np.maximum(c, 0)]]
-        return idx[ok]
+        return ok
 
     def selected(self, rule: Rule) -> Int:
         """Lines with the rule's codes; for pathway rules only lines in such a course."""
@@ -149,10 +177,11 @@ class Context:
         np.minimum.at(out, self.course[idx], self.lines.date[idx])
         return out
 
-    def course_latest(self, values: Int, idx: Int) -> Int:
-        """Per course: the latest given value of a date field among its lines `idx`."""
+    def course_latest(self, name: str) -> Int:
+        """Per course: the latest given value of the date field `name` among its lines."""
         out = np.full(self.courses.n, NO_DATE, dtype=np.int64)
-        np.maximum.at(out, self.course[idx], values[idx])
+        idx = self.in_course(self.lines.given(name))
+        np.maximum.at(out, self.course[idx], self.lines.of(name, idx))
         return out
 
     def anchor(self, rule: Rule) -> Int:
@@ -230,8 +259,8 @@ def max_since_reset(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
     counted = ctx.codes(rule.roles)
     reset = ctx.codes(rule.reset_roles)
-    idx = np.union1d(counted, reset)
-    is_reset = np.isin(idx, reset)
+    idx = _merge(counted, reset)
+    is_reset = ctx.has_code(idx, rule.reset_roles)
     # a new run at each patient+provider and right after each reset line
     pp = ctx.lines.pp[idx]
     starts = np.ones(len(idx), dtype=bool)
@@ -280,9 +309,8 @@ def months_after_referral(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
     idx = ctx.selected(rule)
     # the line's own referral date, else the course's (a referral belongs to the course)
-    given = ctx.in_course(np.flatnonzero(ctx.lines.referral > NO_DATE))
-    course_referral = ctx.course_latest(ctx.lines.referral, given)
-    own = ctx.lines.referral[idx]
+    course_referral = ctx.course_latest("referral_date")
+    own = ctx.lines.of("referral_date", idx)
     referral = np.where(own > NO_DATE, own, course_referral[ctx.course[idx]])
     idx, referral = idx[referral > NO_DATE], referral[referral > NO_DATE]
     deadline = add_months_days(referral, ctx.cat.param(rule.limit))
@@ -296,9 +324,8 @@ def min_age_at_start(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit and rule.pathways
     mask = ctx.t.pathway_index(rule.pathways)[ctx.courses.pathway]
     idx = np.sort(ctx.courses.start_line[mask])
-    given = ctx.in_course(np.flatnonzero(ctx.lines.birth > NO_DATE))
-    course_birth = ctx.course_latest(ctx.lines.birth, given)
-    own = ctx.lines.birth[idx]
+    course_birth = ctx.course_latest("birth_date")
+    own = ctx.lines.of("birth_date", idx)
     birth = np.where(own > NO_DATE, own, course_birth[ctx.course[idx]])
     idx, birth = idx[birth > NO_DATE], birth[birth > NO_DATE]
     sixteenth = add_months_days(birth, 12 * ctx.cat.param(rule.limit))
@@ -443,7 +470,7 @@ def same_day_repeat(rule: Rule, ctx: Context) -> Hits:
     n = ctx.same_day_rank(idx)
     bad = n > 1
     if rule.pathways is not None:
-        bad &= np.isin(idx, ctx.in_course(idx, rule.pathways))
+        bad &= ctx.in_course_mask(idx, rule.pathways)
     return Hits.of(idx, bad, n=n)
 
 
@@ -461,7 +488,7 @@ def same_day_pair(rule: Rule, ctx: Context) -> Hits:
 @kind("exam_same_day")
 def exam_same_day(rule: Rule, ctx: Context) -> Hits:
     exam = ctx.codes(rule.roles)
-    idx = np.union1d(exam, ctx.codes(rule.other_roles))
+    idx = _merge(exam, ctx.codes(rule.other_roles))
     n_exam = ctx.day_counts(exam)[ctx.day_seg.id[idx]]
     n_all = ctx.day_counts(idx)[ctx.day_seg.id[idx]]
     # two exams, or an exam with a follow-up consultation: every such line after the first
@@ -477,7 +504,7 @@ def speciale_53_64_same_day(rule: Rule, ctx: Context) -> Hits:
     follow = ctx.codes(rule.other_roles)
     sp64_days = ctx.days_with(ctx.lines_with(ctx.cat.speciale_64_codes))
     package_days = ctx.days_with(ctx.lines_with(ctx.cat.package_codes))
-    bad = np.union1d(
+    bad = _merge(
         exam[sp64_days[ctx.day_seg.id[exam]]], follow[package_days[ctx.day_seg.id[follow]]]
     )
     h = Hits(bad)
@@ -492,8 +519,8 @@ def training_same_day(rule: Rule, ctx: Context) -> Hits:
     other_days = ctx.days_with(ctx.codes(rule.other_roles))
     bad_intro = intro[other_days[ctx.day_seg.id[intro]]]
     bad_alone = alone[ctx.day_seg.size[ctx.day_seg.id[alone]] > 1]
-    idx = np.union1d(bad_intro, bad_alone)
-    is_intro = np.isin(idx, bad_intro)
+    idx = _merge(bad_intro, bad_alone)
+    is_intro = ctx.has_code(idx, rule.roles)
     alone_names = ctx.code_list(rule.alone_roles, None)
     intro_names = ctx.code_list(rule.roles, None)
     other_names = ctx.code_list(rule.other_roles, None)
@@ -515,7 +542,7 @@ def training_same_day(rule: Rule, ctx: Context) -> Hits:
 def quantity_max(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
     idx = ctx.codes(rule.roles)
-    q = ctx.lines.quantity[idx]
+    q = ctx.lines.of("quantity", idx)
     h = Hits.of(idx, q > ctx.cat.param(rule.limit), quantity=q)
     h.constants["module_minutes"] = str(ctx.cat.param("conference_module_minutes"))
     return h
@@ -525,7 +552,7 @@ def quantity_max(rule: Rule, ctx: Context) -> Hits:
 def team_size_max(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
     idx = ctx.selected(rule)
-    size = ctx.lines.team_size[idx]
+    size = ctx.lines.of("team_size", idx)
     return Hits.of(idx, (size != NO_INT) & (size > ctx.cat.param(rule.limit)), team_size=size)
 
 
@@ -540,7 +567,7 @@ def exam_level(rule: Rule, ctx: Context) -> Hits:
     ok = prev >= 0
     ok[ok] = ctx.lines.pp[prev[ok]] == ctx.lines.pp[idx[ok]]
     prev_day = np.where(ok, ctx.lines.date[np.maximum(prev, 0)], NO_DATE)
-    previous = np.maximum(prev_day, ctx.lines.last_visit[idx])
+    previous = np.maximum(prev_day, ctx.lines.of("last_visit_date", idx))
     idx, previous = idx[previous > NO_DATE], previous[previous > NO_DATE]
     if not len(idx):
         return Hits(idx)

@@ -1,13 +1,18 @@
-"""From a frame of text fields to validated, typed service lines (rules.md §2 input rules).
+"""From text fields to validated, typed service lines (rules.md §2 input rules).
 
 Every field arrives as text: IDs and codes are never numbers (`0110`, `022590`). A line whose
 required fields cannot be read becomes an `INPUT-INVALID` finding and is dropped; an optional
 field that cannot be read becomes `INPUT-FIELD-IGNORED` and is treated as not given.
+
+The input is parsed in one streaming pass (a Polars lazy query), so a large extract is never
+held as text in memory: what stays is the identifiers the findings need and compact numbers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,9 +30,12 @@ NO_DATE = -(2**40)
 FAR_FUTURE = 2**40
 NO_INT = -1
 
+RAW_SEPARATOR = "\x1f"
 _DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 _CODE_RE = r"^\d{4}$"
 _INT_RE = r"^\d+$"
+
+Int = npt.NDArray[np.int64]
 
 
 class InputError(Exception):
@@ -36,75 +44,290 @@ class InputError(Exception):
 
 @dataclass(frozen=True)
 class Lines:
-    """Readable service lines as numpy arrays, sorted by (patient+provider, date, row)."""
+    """Readable service lines, sorted by (patient+provider, date, input order).
 
-    src: npt.NDArray[np.int64]  # position in the input frame
-    row: npt.NDArray[np.int64]  # 1-based data-record number
-    pp: npt.NDArray[np.int64]  # dense id of (patient_id, provider_id), nondecreasing
-    date: npt.NDArray[np.int64]
-    code: npt.NDArray[np.int64]  # the four digits as a number: "0110" -> 110
-    course_key: npt.NDArray[np.uint64]  # hash of a given course_id, 0 when not given
-    course_given: npt.NDArray[np.bool_]
-    referral: npt.NDArray[np.int64]
-    birth: npt.NDArray[np.int64]
-    last_visit: npt.NDArray[np.int64]
-    team_size: npt.NDArray[np.int64]
-    quantity: npt.NDArray[np.int64]
+    `pp`, `date` and `code` are in that sorted order; `src` is each line's position in the
+    input. Optional fields stay in input order (`fields`) and are read for the few candidate
+    lines a rule looks at, through `of()`.
+    """
+
+    src: Int
+    pp: Int  # dense id of (patient_id, provider_id), nondecreasing
+    date: Int
+    code: Int  # the four digits as a number: "0110" -> 110
+    fields: dict[str, npt.NDArray[Any]] = field(repr=False)
+    row_offset: int = 1
 
     def __len__(self) -> int:
-        return len(self.row)
+        return len(self.src)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def row(self, idx: Int) -> Int:
+        """1-based data-record numbers of the lines `idx`."""
+        return self.src[idx] + self.row_offset
+
+    def of(self, name: str, idx: Int) -> npt.NDArray[Any]:
+        """The optional field `name` of the lines `idx`."""
+        return self.fields[name][self.src[idx]]
+
+    @cached_property
+    def position(self) -> Int:
+        """Per input row: the index of its line, -1 for unreadable rows."""
+        n = len(self.fields["course_given"])
+        out = np.full(n, -1, dtype=np.int64)
+        out[self.src] = np.arange(len(self.src), dtype=np.int64)
+        return out
+
+    @lru_cache(maxsize=8)  # noqa: B019 - a Lines lives for one audit
+    def given(self, name: str) -> Int:
+        """Indices of the lines whose date field `name` is given, in line order."""
+        values = self.fields[name]
+        if values.strides == (0,):  # column absent: nothing given
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(values[self.src] > NO_DATE)
+
+    @cached_property
+    def course_given(self) -> npt.NDArray[np.bool_]:
+        flags = self.fields["course_given"]
+        if flags.strides == (0,):
+            return np.zeros(len(self.src), dtype=bool)
+        return flags[self.src]
+
+
+_MISSING: dict[str, Any] = {
+    "course_key": np.uint64(0),
+    "course_given": False,
+    **{c: NO_DATE for c in OPTIONAL_DATE_COLUMNS},
+    **{c: NO_INT for c in OPTIONAL_INT_COLUMNS},
+}
+
+
+class _Fields(dict[str, npt.NDArray[Any]]):
+    """Optional fields per input row, turned into numpy arrays on first use.
+
+    Most rules never touch most fields; an absent column is a zero-stride array that costs no
+    memory.
+    """
+
+    def __init__(self, parsed: pl.DataFrame) -> None:
+        super().__init__()
+        self._parsed = parsed
+
+    def __missing__(self, name: str) -> npt.NDArray[Any]:
+        if name in self._parsed.columns:
+            values = self._parsed[name].to_numpy()
+        else:
+            values = np.broadcast_to(np.array(_MISSING[name]), (self._parsed.height,))
+        self[name] = values
+        return values
 
 
 @dataclass(frozen=True)
 class Prepared:
-    text: pl.DataFrame  # trimmed text fields of every input row, in input order
+    # per input row: patient_id, provider_id, course_id as trimmed text, and for rows with an
+    # input finding `_raw`, all fields joined by RAW_SEPARATOR
+    text: pl.DataFrame
     lines: Lines
-    input_findings: pl.DataFrame  # row, rule_id, reason
-    has_course_column: bool
+    input_findings: pl.DataFrame  # _src, rule_id, reason
     row_offset: int
 
 
-def _date(name: str) -> pl.Expr:
-    s = pl.col(name)
-    return (
-        pl.when(s.str.contains(_DATE_RE))
-        .then(s.str.to_date("%Y-%m-%d", strict=False))
-        .otherwise(None)
-    )
+def _date(col: pl.Expr) -> pl.Expr:
+    return pl.when(col.str.contains(_DATE_RE)).then(col.str.to_date("%Y-%m-%d", strict=False))
 
 
 def _present(name: str) -> pl.Expr:
     return pl.col(name).is_not_null() & (pl.col(name) != "")
 
 
-def normalise(frame: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
-    """All known columns as trimmed text (absent optional ones as nulls)."""
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+def _pp_hash(a: int, b: int) -> pl.Expr:
+    return pl.col("patient_id").hash(a) ^ (pl.col("provider_id").hash(b) * 0x9E3779B97F4A7C15)
+
+
+def _source(frame: pl.DataFrame | pl.LazyFrame) -> tuple[pl.LazyFrame, set[str]]:
+    lf = frame.lazy()
+    names = set(lf.collect_schema().names())
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise InputError(f"required column {missing[0]!r} is missing")
-    has_course = "course_id" in frame.columns
-    present = [c for c in ALL_COLUMNS if c in frame.columns]
-    frame = frame.select(pl.col(c).cast(pl.String) for c in present)
-    # Trimming copies a column, so only columns that hold surrounding spaces are trimmed.
-    padded = frame.select(pl.col(c).str.contains(r"^\s|\s$").any().alias(c) for c in present).row(
-        0, named=True
-    )
-    exprs = [
-        (pl.col(c).str.strip_chars() if padded[c] else pl.col(c)).alias(c)
-        if c in frame.columns
-        else pl.lit(None, pl.String).alias(c)
+    # Required fields and the course id are trimmed (rules.md §2: surrounding spaces are
+    # trimmed first); optional fields are parsed trimmed.
+    return lf.select(
+        (
+            pl.col(c).cast(pl.String).str.strip_chars() if c in names else pl.lit(None, pl.String)
+        ).alias(c)
         for c in ALL_COLUMNS
-    ]
-    return frame.select(exprs), has_course
+    ), names
 
 
-def _invalid_reason() -> pl.Expr:
-    return pl.concat_str(
+def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
+    date = _date(pl.col("service_date"))
+    valid = (
+        _present("patient_id")
+        & _present("provider_id")
+        & date.is_not_null()
+        & pl.col("service_code").str.contains(_CODE_RE).fill_null(False)
+    )
+    opt_dates = {c: _date(pl.col(c)) for c in OPTIONAL_DATE_COLUMNS if c in names}
+    opt_ints = {
+        c: pl.when(pl.col(c).str.contains(_INT_RE)).then(pl.col(c).cast(pl.Int64, strict=False))
+        for c in OPTIONAL_INT_COLUMNS
+        if c in names
+    }
+    unreadable = [_present(c) & e.is_null() for c, e in (opt_dates | opt_ints).items()]
+    ignored = pl.any_horizontal(unreadable) if unreadable else pl.lit(False)
+    has_course = "course_id" in names
+    return lf.select(
+        "patient_id",
+        "provider_id",
+        pl.when(_present("course_id")).then(pl.col("course_id")).alias("course_id"),
+        valid.alias("_valid"),
+        ignored.alias("_ignored"),
+        # only rows with an input finding keep their raw text, for the message
+        pl.when(~valid | ignored)
+        .then(
+            pl.concat_str([pl.col(c).fill_null("") for c in ALL_COLUMNS], separator=RAW_SEPARATOR)
+        )
+        .alias("_raw"),
+        _pp_hash(11, 23).alias("_h"),
+        _pp_hash(101, 211).alias("_h2"),
+        date.cast(pl.Int64).fill_null(NO_DATE).alias("date"),
+        pl.when(valid)
+        .then(pl.col("service_code").cast(pl.Int64, strict=False))
+        .fill_null(0)
+        .alias("code"),
+        (pl.col("course_id").hash(7).fill_null(0) if has_course else pl.lit(0, pl.UInt64)).alias(
+            "course_key"
+        ),
+        _present("course_id").fill_null(False).alias("course_given"),
+        *[e.cast(pl.Int64).fill_null(NO_DATE).alias(c) for c, e in opt_dates.items()],
+        *[e.fill_null(NO_INT).alias(c) for c, e in opt_ints.items()],
+    )
+
+
+def prepare(frame: pl.DataFrame | pl.LazyFrame, row_offset: int = 1) -> Prepared:
+    lf, names = _source(frame)
+    parsed = _query(lf, names).collect(engine="streaming")
+    valid = parsed["_valid"].to_numpy()
+    ignored = parsed["_ignored"].to_numpy()
+    fields = _Fields(parsed)
+    lines = _sorted_lines(parsed, valid, fields, row_offset)
+    text = parsed.select("patient_id", "provider_id", "course_id", "_raw")
+    return Prepared(
+        text=text,
+        lines=lines,
+        input_findings=_input_reasons(text, valid, ignored),
+        row_offset=row_offset,
+    )
+
+
+def _sorted_lines(
+    parsed: pl.DataFrame, valid: npt.NDArray[np.bool_], fields: dict[str, Any], row_offset: int
+) -> Lines:
+    src = np.flatnonzero(valid).astype(np.int64)
+    h = parsed["_h"].to_numpy()[src]
+    date = parsed["date"].to_numpy()[src]
+    order = _order(h, date)
+    src, h, date = src[order], h[order], date[order]
+    h2 = parsed["_h2"].to_numpy()[src]
+    starts = np.ones(len(src), dtype=bool)
+    starts[1:] = h[1:] != h[:-1]
+    first = np.flatnonzero(starts)
+    if len(first) and not np.array_equal(
+        np.minimum.reduceat(h2, first), np.maximum.reduceat(h2, first)
+    ):
+        # two patient+provider pairs share a 64-bit hash: group by the strings instead
+        exact = (
+            parsed[src]
+            .select(pl.struct("patient_id", "provider_id").rank("dense").alias("k"))["k"]
+            .to_numpy()
+        )
+        order = np.lexsort((np.arange(len(src)), date, exact))
+        src, date, exact = src[order], date[order], exact[order]
+        starts[1:] = exact[1:] != exact[:-1]
+    code = parsed["code"].to_numpy()[src]
+    return Lines(
+        src=src,
+        pp=np.cumsum(starts, dtype=np.int64) - 1,
+        date=date,
+        code=code,
+        fields=fields,
+        row_offset=row_offset,
+    )
+
+
+def _order(h: npt.NDArray[np.uint64], date: Int) -> Int:
+    """Positions sorted by (h, date, position), the order every rule counts in.
+
+    One sort of packed 64-bit keys: the top bits of the hash, the date offset and the position.
+    Pairs whose hashes share the top bits are then put right with a small exact sort.
+    """
+    n = len(h)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    d0 = int(date.min())
+    bits_date = max(int(date.max()) - d0, 1).bit_length()
+    bits_pos = max(n, 1).bit_length()
+    low = bits_date + bits_pos
+    if low > 40:  # not enough hash bits left: plain lexicographic sort
+        return np.lexsort((np.arange(n), date, h)).astype(np.int64)
+    # in place where possible: allocating large arrays is a real cost on small machines
+    key = h >> np.uint64(low)
+    key <<= np.uint64(low)
+    part = date.astype(np.uint64)
+    part -= np.uint64(d0)
+    part <<= np.uint64(bits_pos)
+    key |= part
+    part[:] = np.arange(n, dtype=np.uint64)
+    key |= part
+    del part
+    key = pl.Series(key, dtype=pl.UInt64).sort().to_numpy()
+    order = (key & np.uint64((1 << bits_pos) - 1)).astype(np.int64)
+    hs = h[order]
+    top = key >> np.uint64(low)
+    mixed = (hs[1:] != hs[:-1]) & (top[1:] == top[:-1])
+    if mixed.any():
+        # runs of equal top bits that hold two different hashes: re-sort those runs exactly
+        run_starts = np.flatnonzero(np.concatenate(([True], top[1:] != top[:-1])))
+        run_ends = np.append(run_starts[1:], n)
+        bad = np.unique(np.searchsorted(run_starts, np.flatnonzero(mixed), side="right") - 1)
+        lengths = run_ends[bad] - run_starts[bad]
+        pos = np.repeat(run_starts[bad] - np.cumsum(lengths) + lengths, lengths) + np.arange(
+            lengths.sum()
+        )
+        run_of = np.repeat(np.arange(len(bad)), lengths)
+        sub = order[pos]
+        order[pos] = sub[np.lexsort((sub, date[sub], h[sub], run_of))]
+    return order
+
+
+def _input_reasons(
+    text: pl.DataFrame, valid: npt.NDArray[np.bool_], ignored: npt.NDArray[np.bool_]
+) -> pl.DataFrame:
+    """The INPUT-INVALID and INPUT-FIELD-IGNORED rows with a reason a person understands."""
+    bad = np.flatnonzero(~valid | ignored)
+    raw = (
+        text[bad]
+        .select(
+            pl.Series("_src", bad, dtype=pl.Int64),
+            pl.Series("_valid", valid[bad]),
+            pl.col("_raw")
+            .str.split_exact(RAW_SEPARATOR, len(ALL_COLUMNS) - 1)
+            .struct.rename_fields(list(ALL_COLUMNS)),
+        )
+        .unnest("_raw")
+    )
+    invalid_reason = pl.concat_str(
         [
             pl.when(~_present("patient_id")).then(pl.lit("patient_id is empty")),
             pl.when(~_present("provider_id")).then(pl.lit("provider_id is empty")),
             pl.when(~_present("service_date")).then(pl.lit("service_date is empty")),
-            pl.when(_present("service_date") & _date("service_date").is_null()).then(
+            pl.when(_present("service_date") & _date(pl.col("service_date")).is_null()).then(
                 pl.format(
                     "service_date '{}' is not a real date written YYYY-MM-DD",
                     pl.col("service_date"),
@@ -118,158 +341,34 @@ def _invalid_reason() -> pl.Expr:
         separator="; ",
         ignore_nulls=True,
     )
-
-
-def _ignored_reason() -> pl.Expr:
-    return pl.concat_str(
+    ignored_reason = pl.concat_str(
         [
             *[
-                pl.when(_present(c) & pl.col(f"_{c}").is_null()).then(
+                pl.when(_present(c) & _date(pl.col(c)).is_null()).then(
                     pl.format(f"{c} '{{}}' is not a date written YYYY-MM-DD", pl.col(c))
                 )
                 for c in OPTIONAL_DATE_COLUMNS
             ],
             *[
-                pl.when(_present(c) & pl.col(f"_{c}").is_null()).then(
-                    pl.format(f"{c} '{{}}' is not a whole number ≥ 0", pl.col(c))
-                )
+                pl.when(
+                    _present(c)
+                    & (
+                        ~pl.col(c).str.contains(_INT_RE)
+                        | pl.col(c).cast(pl.Int64, strict=False).is_null()
+                    )
+                ).then(pl.format(f"{c} '{{}}' is not a whole number ≥ 0", pl.col(c)))
                 for c in OPTIONAL_INT_COLUMNS
             ],
         ],
         separator="; ",
         ignore_nulls=True,
     )
-
-
-def prepare(frame: pl.DataFrame, row_offset: int = 1) -> Prepared:
-    text, has_course = normalise(frame)
-    parsed = text.with_row_index("_src").with_columns(
-        (pl.col("_src").cast(pl.Int64) + row_offset).alias("_row"),
-        _date("service_date").alias("_date"),
-        *[_date(c).alias(f"_{c}") for c in OPTIONAL_DATE_COLUMNS],
-        *[
-            pl.when(pl.col(c).str.contains(_INT_RE))
-            .then(pl.col(c).cast(pl.Int64, strict=False))
-            .alias(f"_{c}")
-            for c in OPTIONAL_INT_COLUMNS
-        ],
+    return raw.select(
+        "_src",
+        pl.when(pl.col("_valid"))
+        .then(pl.lit("INPUT-FIELD-IGNORED"))
+        .otherwise(pl.lit("INPUT-INVALID"))
+        .alias("rule_id"),
+        pl.when(pl.col("_valid")).then(ignored_reason).otherwise(invalid_reason).alias("reason"),
+        *[pl.col(c).alias(f"_raw_{c}") for c in REQUIRED_COLUMNS],
     )
-    valid_flag = (
-        _present("patient_id")
-        & _present("provider_id")
-        & pl.col("_date").is_not_null()
-        & pl.col("service_code").str.contains(_CODE_RE).fill_null(False)
-    )
-    ignored_flag = pl.any_horizontal(
-        [
-            _present(c) & pl.col(f"_{c}").is_null()
-            for c in (*OPTIONAL_DATE_COLUMNS, *OPTIONAL_INT_COLUMNS)
-        ]
-    )
-    parsed = parsed.with_columns(valid_flag.alias("_valid"), ignored_flag.alias("_ignored"))
-    # Reasons are worded only for the few rows that need one.
-    invalid = parsed.filter(~pl.col("_valid")).select(
-        "_src", pl.lit("INPUT-INVALID").alias("rule_id"), _invalid_reason().alias("reason")
-    )
-    ignored = parsed.filter(pl.col("_valid") & pl.col("_ignored")).select(
-        "_src", pl.lit("INPUT-FIELD-IGNORED").alias("rule_id"), _ignored_reason().alias("reason")
-    )
-    lines = _to_lines(parsed, has_course)
-    return Prepared(
-        text=text,
-        lines=lines,
-        input_findings=pl.concat([invalid, ignored]),
-        has_course_column=has_course,
-        row_offset=row_offset,
-    )
-
-
-def _days(col: pl.Expr) -> pl.Expr:
-    return col.cast(pl.Int64).fill_null(NO_DATE)
-
-
-def _to_lines(parsed: pl.DataFrame, has_course: bool) -> Lines:
-    # Only numbers leave Polars: the text stays in `Prepared.text` for the findings.
-    # Lines are grouped by a 64-bit hash of (patient, provider) rather than by sorting the
-    # strings, which is several times slower; a collision is detected and handled exactly.
-    keyed = (
-        parsed.lazy()
-        .filter(pl.col("_valid"))
-        .select(
-            pl.col("_src").cast(pl.Int64),
-            pl.col("_row"),
-            _pp_hash(11, 23).alias("_h"),
-            _pp_hash(101, 211).alias("_h2"),
-            _days(pl.col("_date")).alias("date"),
-            pl.col("service_code").cast(pl.Int64).alias("code"),
-            (
-                pl.col("course_id").hash(7).fill_null(0) if has_course else pl.lit(0, pl.UInt64)
-            ).alias("course_key"),
-            (_present("course_id") if has_course else pl.lit(False)).alias("course_given"),
-            *[_days(pl.col(f"_{c}")).alias(c) for c in OPTIONAL_DATE_COLUMNS],
-            *[pl.col(f"_{c}").fill_null(NO_INT).alias(c) for c in OPTIONAL_INT_COLUMNS],
-        )
-        .sort(["_h", "date", "_row"])
-        .collect()
-    )
-    h = keyed["_h"].to_numpy()
-    starts = np.ones(len(h), dtype=bool)
-    if len(h):
-        starts[1:] = h[1:] != h[:-1]
-        first = np.flatnonzero(starts)
-        h2 = keyed["_h2"].to_numpy()
-        if not np.array_equal(np.minimum.reduceat(h2, first), np.maximum.reduceat(h2, first)):
-            return _to_lines_exact(parsed, has_course)
-    return _lines_from(keyed, np.cumsum(starts, dtype=np.int64) - 1)
-
-
-def _pp_hash(a: int, b: int) -> pl.Expr:
-    return pl.col("patient_id").hash(a) ^ (pl.col("provider_id").hash(b) * 0x9E3779B97F4A7C15)
-
-
-def _lines_from(keyed: pl.DataFrame, pp: npt.NDArray[np.int64]) -> Lines:
-    def col(name: str) -> npt.NDArray[np.int64]:
-        return keyed[name].to_numpy()
-
-    return Lines(
-        src=col("_src"),
-        row=col("_row"),
-        pp=pp,
-        date=col("date"),
-        code=col("code"),
-        course_key=keyed["course_key"].to_numpy().astype(np.uint64),
-        course_given=keyed["course_given"].to_numpy(),
-        referral=col("referral_date"),
-        birth=col("birth_date"),
-        last_visit=col("last_visit_date"),
-        team_size=col("team_size"),
-        quantity=col("quantity"),
-    )
-
-
-def _to_lines_exact(parsed: pl.DataFrame, has_course: bool) -> Lines:
-    """Slow exact grouping by the strings themselves, used only after a hash collision."""
-    keyed = (
-        parsed.lazy()
-        .filter(pl.col("_valid"))
-        .select(
-            pl.col("_src").cast(pl.Int64),
-            pl.col("_row"),
-            pl.struct("patient_id", "provider_id").rank("dense").cast(pl.Int64).alias("_pp"),
-            _days(pl.col("_date")).alias("date"),
-            pl.col("service_code").cast(pl.Int64).alias("code"),
-            (
-                pl.col("course_id").hash(7).fill_null(0) if has_course else pl.lit(0, pl.UInt64)
-            ).alias("course_key"),
-            (_present("course_id") if has_course else pl.lit(False)).alias("course_given"),
-            *[_days(pl.col(f"_{c}")).alias(c) for c in OPTIONAL_DATE_COLUMNS],
-            *[pl.col(f"_{c}").fill_null(NO_INT).alias(c) for c in OPTIONAL_INT_COLUMNS],
-        )
-        .sort(["_pp", "date", "_row"])
-        .collect()
-    )
-    ppr = keyed["_pp"].to_numpy()
-    starts = np.ones(len(ppr), dtype=bool)
-    if len(ppr):
-        starts[1:] = ppr[1:] != ppr[:-1]
-    return _lines_from(keyed, np.cumsum(starts, dtype=np.int64) - 1)
