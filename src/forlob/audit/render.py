@@ -302,18 +302,30 @@ def _rich_rule_table(per_rule: pl.DataFrame, cat: Catalogue) -> Table:
 
 
 def _rich_findings_table(shown: pl.DataFrame, style: str) -> Table:
-    table = Table(show_edge=True, header_style="bold")
-    table.add_column("Row", justify="right", no_wrap=True)
-    table.add_column("Rule", style=style, no_wrap=True)
-    table.add_column("Patient", no_wrap=True, overflow="ellipsis", max_width=12)
-    table.add_column("Provider", no_wrap=True, overflow="ellipsis", max_width=10)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Code", no_wrap=True)
-    table.add_column("Message", overflow="fold", ratio=1, min_width=48)
+    """One finding per entry: where it is on the first line, what is wrong below it.
+
+    A two-column grid reads well at any terminal width, where seven columns would squeeze
+    the message into a sliver.
+    """
+    table = Table.grid(padding=(0, 2))
+    table.add_column("Row", justify="right", no_wrap=True, style="dim")
+    table.add_column("Finding", overflow="fold", ratio=1)
     cols = ("row", "rule_id", "patient_id", "provider_id", "service_date", "service_code")
-    for values in shown.select(*cols, "message").iter_rows():
+    for row, rule_id, patient, provider, date, code, message in shown.select(
+        *cols, "message"
+    ).iter_rows():
         # Text, not str: data such as "[x]" must not be read as Rich markup.
-        table.add_row(*(Text("" if v is None else str(v)) for v in values))
+        where = Text()
+        where.append(rule_id or "", style=f"bold {style}")
+        parts = [
+            f"patient {patient}" if patient is not None else None,
+            f"provider {provider}" if provider is not None else None,
+            date,
+            code,
+        ]
+        where.append("  " + " · ".join(p for p in parts if p), style="dim")
+        body = Text.assemble(where, "\n", Text(message or ""))
+        table.add_row(Text(f"row {row}"), body)
     return table
 
 

@@ -17,10 +17,10 @@ _BIG = np.iinfo(np.int64).max
 
 @dataclass(frozen=True)
 class Courses:
-    course: npt.NDArray[np.int64]  # per line: course number, -1 when in no course
+    course: npt.NDArray[np.int32]  # per line: course number, -1 when in no course
     no_start: npt.NDArray[np.bool_]  # per line: COURSE-NO-START
     mixed: npt.NDArray[np.bool_]  # per line: COURSE-MIXED-PATHWAY
-    mixed_course: npt.NDArray[np.int64]  # per line: the given course a mixed line was in
+    mixed_course: npt.NDArray[np.int32]  # per line: the given course a mixed line was in
     # per course
     pathway: npt.NDArray[np.int64]
     start_line: npt.NDArray[np.int64]  # index (into Lines) of the line that opened it
@@ -37,10 +37,10 @@ def assign_courses(lines: Lines, t: CodeTables) -> Courses:
     pw = t.pathway[lines.code]
     is_pw = pw >= 0
     is_start = t.start[lines.code]
-    course = np.full(n, -1, dtype=np.int64)
+    course = np.full(n, -1, dtype=np.int32)
     no_start = np.zeros(n, dtype=bool)
     mixed = np.zeros(n, dtype=bool)
-    mixed_course = np.full(n, -1, dtype=np.int64)
+    mixed_course = np.full(n, -1, dtype=np.int32)
     c_pathway: list[npt.NDArray[np.int64]] = []
     c_start: list[npt.NDArray[np.int64]] = []
     c_given: list[npt.NDArray[np.bool_]] = []

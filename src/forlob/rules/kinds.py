@@ -177,12 +177,19 @@ class Context:
         np.minimum.at(out, self.course[idx], self.lines.date[idx])
         return out
 
-    def course_latest(self, name: str) -> Int:
-        """Per course: the latest given value of the date field `name` among its lines."""
-        out = np.full(self.courses.n, NO_DATE, dtype=np.int64)
-        idx = self.in_course(self.lines.given(name))
-        np.maximum.at(out, self.course[idx], self.lines.of(name, idx))
-        return out
+    def own_or_course(self, name: str, idx: Int) -> Int:
+        """The date field `name` of the lines `idx`, or where a line lacks it, the latest one
+        given on its course's lines (a referral or a birth date belongs to the course)."""
+        own = self.lines.of(name, idx).astype(np.int64)
+        missing = own <= NO_DATE
+        if missing.any():
+            wanted = np.unique(self.course[idx[missing]])
+            donors = self.in_course(self.lines.given(name))
+            donors = donors[np.isin(self.course[donors], wanted)]
+            latest = np.full(self.courses.n, NO_DATE, dtype=np.int64)
+            np.maximum.at(latest, self.course[donors], self.lines.of(name, donors))
+            own[missing] = latest[self.course[idx[missing]]]
+        return own
 
     def anchor(self, rule: Rule) -> Int:
         """Per course: the date of its first anchor line (e.g. the first 0267)."""
@@ -309,9 +316,7 @@ def months_after_referral(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
     idx = ctx.selected(rule)
     # the line's own referral date, else the course's (a referral belongs to the course)
-    course_referral = ctx.course_latest("referral_date")
-    own = ctx.lines.of("referral_date", idx)
-    referral = np.where(own > NO_DATE, own, course_referral[ctx.course[idx]])
+    referral = ctx.own_or_course("referral_date", idx)
     idx, referral = idx[referral > NO_DATE], referral[referral > NO_DATE]
     deadline = add_months_days(referral, ctx.cat.param(rule.limit))
     return Hits.of(
@@ -324,9 +329,7 @@ def min_age_at_start(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit and rule.pathways
     mask = ctx.t.pathway_index(rule.pathways)[ctx.courses.pathway]
     idx = np.sort(ctx.courses.start_line[mask])
-    course_birth = ctx.course_latest("birth_date")
-    own = ctx.lines.of("birth_date", idx)
-    birth = np.where(own > NO_DATE, own, course_birth[ctx.course[idx]])
+    birth = ctx.own_or_course("birth_date", idx)
     idx, birth = idx[birth > NO_DATE], birth[birth > NO_DATE]
     sixteenth = add_months_days(birth, 12 * ctx.cat.param(rule.limit))
     # allowed only when the start date is after the birthday: the patient is "over 16"

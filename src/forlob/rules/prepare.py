@@ -24,10 +24,11 @@ OPTIONAL_INT_COLUMNS = ("team_size", "quantity")
 OPTIONAL_COLUMNS = ("course_id", *OPTIONAL_DATE_COLUMNS, *OPTIONAL_INT_COLUMNS)
 ALL_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 
-# Day numbers (days since 1970-01-01) stand in for dates inside the engine; these sentinels
-# sit far outside any real date so that comparisons with "no such date" come out false.
-NO_DATE = -(2**40)
-FAR_FUTURE = 2**40
+# Day numbers (days since 1970-01-01, int32) stand in for dates inside the engine; these
+# sentinels sit far outside any real date so that comparisons with "no such date" come out
+# false, and still fit 32 bits (half the memory of 64-bit day numbers on a large extract).
+NO_DATE = -(2**30)
+FAR_FUTURE = 2**30
 NO_INT = -1
 
 RAW_SEPARATOR = "\x1f"
@@ -73,7 +74,7 @@ class Lines:
 
     def of(self, name: str, idx: Int) -> npt.NDArray[Any]:
         """The optional field `name` of the lines `idx`."""
-        return self.fields[name][self.src[idx]]
+        return self.fields.take(name, self.src[idx])
 
     @cached_property
     def position(self) -> Int:
@@ -117,6 +118,14 @@ class _Fields(dict[str, npt.NDArray[Any]]):
     def __init__(self, parsed: pl.DataFrame) -> None:
         super().__init__()
         self._parsed = parsed
+
+    def take(self, name: str, positions: Int) -> npt.NDArray[Any]:
+        """The field at some input positions, without converting the whole column for few."""
+        if name in self or len(positions) * 20 > self._parsed.height:
+            return self[name][positions]
+        if name not in self._parsed.columns:
+            return np.full(len(positions), _MISSING[name])
+        return self._parsed[name].gather(positions).to_numpy()
 
     def __missing__(self, name: str) -> npt.NDArray[Any]:
         if name in self._parsed.columns:
@@ -195,17 +204,17 @@ def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
         )
         .alias("_raw"),
         _pp_hash(11, 23).alias("_h"),
-        _pp_hash(101, 211).alias("_h2"),
-        date.cast(pl.Int64).fill_null(NO_DATE).alias("date"),
+        (_pp_hash(101, 211) // (1 << 32)).cast(pl.UInt32).alias("_h2"),
+        date.cast(pl.Int32).fill_null(NO_DATE).alias("date"),
         pl.when(valid)
-        .then(pl.col("service_code").cast(pl.Int64, strict=False))
+        .then(pl.col("service_code").cast(pl.Int16, strict=False))
         .fill_null(0)
         .alias("code"),
         (pl.col("course_id").hash(7).fill_null(0) if has_course else pl.lit(0, pl.UInt64)).alias(
             "course_key"
         ),
         _present("course_id").fill_null(False).alias("course_given"),
-        *[e.cast(pl.Int64).fill_null(NO_DATE).alias(c) for c, e in opt_dates.items()],
+        *[e.cast(pl.Int32).fill_null(NO_DATE).alias(c) for c, e in opt_dates.items()],
         *[e.fill_null(NO_INT).alias(c) for c, e in opt_ints.items()],
     )
 
@@ -253,7 +262,7 @@ def _sorted_lines(
     code = parsed["code"].to_numpy()[src]
     return Lines(
         src=src,
-        pp=np.cumsum(starts, dtype=np.int64) - 1,
+        pp=np.cumsum(starts, dtype=np.int32) - 1,
         date=date,
         code=code,
         fields=fields,

@@ -17,7 +17,7 @@ CODE_SPACE = 10_000  # four digits
 class CodeTables:
     pathways: tuple[str, ...]
     known: npt.NDArray[np.bool_]
-    pathway: npt.NDArray[np.int64]  # index into `pathways`, -1 for general codes
+    pathway: npt.NDArray[np.int8]  # index into `pathways`, -1 for general codes
     start: npt.NDArray[np.bool_]
     target_weeks: npt.NDArray[np.int64]  # -1 when not a status code or given in months
     target_months: npt.NDArray[np.int64]
@@ -30,7 +30,7 @@ class CodeTables:
     def of(catalogue: Catalogue) -> CodeTables:
         pathways = tuple(catalogue.pathways)
         known = np.zeros(CODE_SPACE, dtype=bool)
-        pathway = np.full(CODE_SPACE, -1, dtype=np.int64)
+        pathway = np.full(CODE_SPACE, -1, dtype=np.int8)
         start = np.zeros(CODE_SPACE, dtype=bool)
         weeks = np.full(CODE_SPACE, -1, dtype=np.int64)
         months = np.full(CODE_SPACE, -1, dtype=np.int64)
