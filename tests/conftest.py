@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 import polars as pl
@@ -48,3 +49,27 @@ def pairs(
 @pytest.fixture
 def run_audit():
     return audit
+
+
+P, K = "0101901234", "K1"  # a patient id with a leading zero, and a provider
+
+
+def line(date: str, code: str, patient: str = P, provider: str = K, **extra: str):
+    """One service line as a dict; `extra` sets optional columns (course_id=..., ...)."""
+    return {
+        "patient_id": patient,
+        "provider_id": provider,
+        "service_date": date,
+        "service_code": code,
+        **extra,
+    }
+
+
+def found(lines) -> set[tuple[int, str]]:
+    """The (row, rule_id) pairs of errors and warnings for these lines."""
+    return pairs(audit(lines))
+
+
+def day(start: str, n: int) -> str:
+    """The ISO date `n` calendar days after `start`."""
+    return (dt.date.fromisoformat(start) + dt.timedelta(days=n)).isoformat()

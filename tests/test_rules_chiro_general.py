@@ -3,24 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import audit, pairs
+from tests.conftest import audit, found, line
 
-P, K = "0101901234", "K1"
 D = "2024-06-14"  # a Friday, no holiday
-
-
-def line(date: str, code: str, patient: str = P, provider: str = K, **extra: str):
-    return {
-        "patient_id": patient,
-        "provider_id": provider,
-        "service_date": date,
-        "service_code": code,
-        **extra,
-    }
-
-
-def found(lines) -> set[tuple[int, str]]:
-    return pairs(audit(lines))
 
 
 # ---------------------------------------------------------------------------------------------

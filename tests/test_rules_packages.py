@@ -15,23 +15,7 @@ Expected dates are worked out by hand from rules.md §1:
 from __future__ import annotations
 
 import pytest
-from tests.conftest import audit, pairs
-
-P, K = "0101901234", "K1"
-
-
-def line(date: str, code: str, patient: str = P, provider: str = K, **extra: str):
-    return {
-        "patient_id": patient,
-        "provider_id": provider,
-        "service_date": date,
-        "service_code": code,
-        **extra,
-    }
-
-
-def found(lines) -> set[tuple[int, str]]:
-    return pairs(audit(lines))
+from tests.conftest import found, line
 
 
 def rule_rows(lines, rule_id: str) -> set[int]:

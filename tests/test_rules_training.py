@@ -6,35 +6,13 @@ Codes (back / hip-knee): start 3015 / 3019, group education 3016 / 3020, group t
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from tests.conftest import audit, pairs
-
-P, K = "0101901234", "K1"
+from tests.conftest import audit, day, found, line
 
 # (pathway, start, education, training, status)
 CTB = ("3015", "3016", "3017", "3018")
 CTH = ("3019", "3020", "3021", "3022")
 BOTH = pytest.mark.parametrize("codes", [CTB, CTH], ids=["CTB", "CTH"])
-
-
-def line(date: str, code: str, patient: str = P, provider: str = K, **extra: str):
-    return {
-        "patient_id": patient,
-        "provider_id": provider,
-        "service_date": date,
-        "service_code": code,
-        **extra,
-    }
-
-
-def found(lines) -> set[tuple[int, str]]:
-    return pairs(audit(lines))
-
-
-def day(start: str, n: int) -> str:
-    return (dt.date.fromisoformat(start) + dt.timedelta(days=n)).isoformat()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from forlob.catalogue import Catalogue, load_catalogue
+from forlob.rules import FINDING_COLUMNS
 
 __all__ = [
     "COLUMNS",
@@ -39,18 +40,7 @@ __all__ = [
     "write_jsonl",
 ]
 
-COLUMNS: Final = (
-    "row",
-    "rule_id",
-    "severity",
-    "patient_id",
-    "provider_id",
-    "service_date",
-    "service_code",
-    "course_id",
-    "pathway",
-    "message",
-)
+COLUMNS: Final = FINDING_COLUMNS
 FINDINGS_SCHEMA: Final = pl.Schema({c: pl.Int64 if c == "row" else pl.String for c in COLUMNS})
 SEVERITIES: Final = ("error", "warning", "info")
 NO_FINDINGS: Final = "No findings: every line can be billed as registered."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Any
 
 import holidays
 import numpy as np
@@ -104,7 +105,7 @@ def window_bounds(target: dt.date, tolerance: int) -> tuple[dt.date, dt.date]:
     return earliest.astype(dt.date), latest.astype(dt.date)
 
 
-def add_months(dates: DateArray, months: int | npt.NDArray[np.int64]) -> DateArray:
+def add_months(dates: DateArray, months: int | npt.NDArray[np.integer[Any]]) -> DateArray:
     """Same day of month N months later, clamped to the month's last day (vectorised).
 
     2025-08-31 + 6 months = 2026-02-28 (rules.md §1, Calendar arithmetic). NaT stays NaT.

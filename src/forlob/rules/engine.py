@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -75,13 +78,16 @@ def run_audit(
     source: pl.DataFrame | pl.LazyFrame, catalogue: Catalogue | None = None, row_offset: int = 1
 ) -> AuditResult:
     """`audit_frame`, also telling how many lines were read (for reports)."""
+    clock = _Clock()
     cat = catalogue or load_catalogue()
     prep = prepare(source, row_offset)
+    clock.lap("read and parse")
     tables = _tables(cat)
     courses = assign_courses(prep.lines, tables)
+    clock.lap("courses")
     ctx = Context(prep.lines, courses, tables, cat)
-
     hits = _run_kinds(cat, ctx)
+    clock.lap("rules")
     _exempt_pathway_findings(hits, cat, ctx)
     for rule in cat.rules.values():
         for other in rule.suppressed_by:
@@ -94,7 +100,27 @@ def run_audit(
         if len(h.idx):
             parts.append(_findings(cat.rules[rule_id], h, prep, ctx, cat))
     out = pl.concat(parts, how="vertical") if parts else empty_findings()
-    return AuditResult(out.sort(["row", "rule_id"]).rechunk(), prep.text.height)
+    out = out.sort(["row", "rule_id"]).rechunk()
+    clock.lap("findings")
+    return AuditResult(out, prep.text.height)
+
+
+class _Clock:
+    """Phase times and peak memory on stderr when FORLOB_TIMINGS is set (for profiling)."""
+
+    def __init__(self) -> None:
+        self.on = bool(os.environ.get("FORLOB_TIMINGS"))
+        self.t = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        if not self.on:
+            return
+        import resource
+
+        now = time.perf_counter()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        sys.stderr.write(f"forlob: {phase:<16} {now - self.t:6.2f} s  peak {peak} MB\n")
+        self.t = now
 
 
 # numpy releases the GIL in its loops, so two threads check rules side by side on a 2-core
@@ -109,7 +135,7 @@ def _run_kinds(cat: Catalogue, ctx: Context) -> dict[str, Hits]:
     if ctx.n < _PARALLEL_FROM_LINES:
         return {r.id: KINDS[r.kind](r, ctx) for r in rules}
     ctx.warm_up()
-    workers = min(4, os.cpu_count() or 1)
+    workers = min(2, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="forlob-rule") as pool:
         results = pool.map(lambda r: (r.id, KINDS[r.kind](r, ctx)), rules)
         return dict(results)
@@ -126,7 +152,7 @@ def _exempt_pathway_findings(hits: dict[str, Hits], cat: Catalogue, ctx: Context
             assert (ctx.course[h.idx] >= 0).all(), rule_id
 
 
-def _line_info(idx: npt.NDArray[np.int64], prep: Prepared, ctx: Context) -> pl.DataFrame:
+def _line_info(idx: npt.NDArray[np.integer[Any]], prep: Prepared, ctx: Context) -> pl.DataFrame:
     """Output fields of the lines `idx` (indices into Lines)."""
     lines, courses, t = ctx.lines, ctx.courses, ctx.t
     # valid lines' date and code are written back from the parsed values: they were read

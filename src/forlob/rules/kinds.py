@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +31,7 @@ from forlob.rules.segments import Segments
 from forlob.rules.tables import CODE_SPACE, CodeTables, code_mask
 
 Bool = npt.NDArray[np.bool_]
-Int = npt.NDArray[np.int64]
+Int = npt.NDArray[np.integer[Any]]
 
 
 def _dt(days: Int) -> npt.NDArray[np.datetime64]:
@@ -91,7 +92,7 @@ class Context:
         self.n = len(lines)
         self.course = courses.course
         # lines grouped by code (a stable radix sort keeps each group in line order)
-        order = np.argsort(lines.code.astype(np.int16), kind="stable")
+        order = np.argsort(lines.code.astype(np.int16), kind="stable").astype(np.int32)
         self._by_code = order
         self._code_bounds = np.searchsorted(lines.code[order], np.arange(CODE_SPACE + 1))
         self._selections: dict[tuple[str, ...], Int] = {}

@@ -36,7 +36,7 @@ _DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 _CODE_RE = r"^\d{4}$"
 _INT_RE = r"^\d+$"
 
-Int = npt.NDArray[np.int64]
+Int = npt.NDArray[np.integer[Any]]
 
 
 class InputError(Exception):
@@ -56,7 +56,7 @@ class Lines:
     pp: Int  # dense id of (patient_id, provider_id), nondecreasing
     date: Int
     code: Int  # the four digits as a number: "0110" -> 110
-    fields: dict[str, npt.NDArray[Any]] = field(repr=False)
+    fields: _Fields = field(repr=False)
     row_offset: int = 1
 
     def __len__(self) -> int:
@@ -184,7 +184,7 @@ def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
     )
     opt_dates = {c: _date(pl.col(c)) for c in OPTIONAL_DATE_COLUMNS if c in names}
     opt_ints = {
-        c: pl.when(pl.col(c).str.contains(_INT_RE)).then(pl.col(c).cast(pl.Int64, strict=False))
+        c: pl.when(pl.col(c).str.contains(_INT_RE)).then(pl.col(c).cast(pl.Int32, strict=False))
         for c in OPTIONAL_INT_COLUMNS
         if c in names
     }
@@ -224,9 +224,11 @@ def prepare(frame: pl.DataFrame | pl.LazyFrame, row_offset: int = 1) -> Prepared
     parsed = _query(lf, names).collect(engine="streaming")
     valid = parsed["_valid"].to_numpy()
     ignored = parsed["_ignored"].to_numpy()
-    fields = _Fields(parsed)
-    lines = _sorted_lines(parsed, valid, fields, row_offset)
-    text = parsed.select("patient_id", "provider_id", "course_id", "_raw")
+    # what the sort needed is dropped; the rest is read per rule and for the findings
+    kept = parsed.drop("_h", "_h2", "date", "code", "_valid", "_ignored")
+    lines = _sorted_lines(parsed, valid, _Fields(kept), row_offset)
+    del parsed
+    text = kept.select("patient_id", "provider_id", "course_id", "_raw")
     return Prepared(
         text=text,
         lines=lines,
@@ -236,7 +238,7 @@ def prepare(frame: pl.DataFrame | pl.LazyFrame, row_offset: int = 1) -> Prepared
 
 
 def _sorted_lines(
-    parsed: pl.DataFrame, valid: npt.NDArray[np.bool_], fields: dict[str, Any], row_offset: int
+    parsed: pl.DataFrame, valid: npt.NDArray[np.bool_], fields: _Fields, row_offset: int
 ) -> Lines:
     src = np.flatnonzero(valid).astype(np.int64)
     h = parsed["_h"].to_numpy()[src]
@@ -363,7 +365,7 @@ def _input_reasons(
                     _present(c)
                     & (
                         ~pl.col(c).str.contains(_INT_RE)
-                        | pl.col(c).cast(pl.Int64, strict=False).is_null()
+                        | pl.col(c).cast(pl.Int32, strict=False).is_null()
                     )
                 ).then(pl.format(f"{c} '{{}}' is not a whole number ≥ 0", pl.col(c)))
                 for c in OPTIONAL_INT_COLUMNS

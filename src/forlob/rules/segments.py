@@ -7,11 +7,13 @@ A *segmentation* is a boolean array `starts` (True where a new group begins) ove
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
+IntArray = npt.NDArray[np.integer[Any]]
 
 
 class Segments:
@@ -20,10 +22,12 @@ class Segments:
     __slots__ = ("first", "id", "n", "size")
 
     def __init__(self, starts: BoolArray) -> None:
-        self.first: IntArray = np.flatnonzero(starts).astype(np.int64)
-        self.id: IntArray = np.cumsum(starts, dtype=np.int64) - 1
+        # 32-bit ids and sizes: these arrays are as long as the extract
+        self.first: IntArray = np.flatnonzero(starts)
+        self.id: IntArray = np.cumsum(starts, dtype=np.int32)
+        self.id -= 1
         self.n = len(self.first)
-        self.size: IntArray = np.diff(np.append(self.first, len(starts))).astype(np.int64)
+        self.size: IntArray = np.diff(np.append(self.first, len(starts))).astype(np.int32)
 
     @classmethod
     def of(cls, *keys: npt.NDArray[np.generic]) -> Segments:
