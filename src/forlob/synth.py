@@ -28,6 +28,7 @@ import polars as pl
 
 from forlob.calendar import add_months, busdaycalendar
 from forlob.catalogue import Catalogue, load_catalogue
+from forlob.rules.prepare import ALL_COLUMNS
 
 __all__ = [
     "COLUMNS",
@@ -37,18 +38,7 @@ __all__ = [
     "write_synth",
 ]
 
-COLUMNS = (
-    "patient_id",
-    "provider_id",
-    "service_date",
-    "service_code",
-    "course_id",
-    "referral_date",
-    "birth_date",
-    "last_visit_date",
-    "team_size",
-    "quantity",
-)
+COLUMNS = ALL_COLUMNS  # formats.md, in order
 
 I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]

@@ -27,6 +27,7 @@ __all__ = [
     "holiday_names_between",
     "is_working_day",
     "window_bounds",
+    "window_bounds_array",
     "within_working_days",
     "working_days_between",
 ]
@@ -93,16 +94,23 @@ def within_working_days(
 def window_bounds(target: dt.date, tolerance: int) -> tuple[dt.date, dt.date]:
     """First and last calendar day d with |busday_count(target, d)| <= tolerance.
 
+    The day before the first and the day after the last are the first refused days.
+    """
+    earliest, latest = window_bounds_array(np.array([target], dtype="datetime64[D]"), tolerance)
+    return earliest[0].astype(dt.date), latest[0].astype(dt.date)
+
+
+def window_bounds_array(target: DateArray, tolerance: int) -> tuple[DateArray, DateArray]:
+    """`window_bounds` for an array of targets.
+
     numpy counts [T, d) after the target and (d, T] before it, so the bounds are the
-    `tolerance`-th working day after the target (rolled forward) and the `tolerance`-th before
-    it (rolled back). The day before the first and the day after the last are the first
-    refused days.
+    tolerance-th working day on either side (rolled back and forward from the target).
     """
     cal = busdaycalendar()
-    t = np.datetime64(target, "D")
-    latest = np.busday_offset(t, tolerance, roll="forward", busdaycal=cal)
+    t = np.asarray(target, dtype="datetime64[D]")
     earliest = np.busday_offset(t, -tolerance, roll="backward", busdaycal=cal)
-    return earliest.astype(dt.date), latest.astype(dt.date)
+    latest = np.busday_offset(t, tolerance, roll="forward", busdaycal=cal)
+    return earliest, latest
 
 
 def add_months(dates: DateArray, months: int | npt.NDArray[np.integer[Any]]) -> DateArray:

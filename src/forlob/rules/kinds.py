@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from forlob.calendar import add_months, busdaycalendar
+from forlob import windows
+from forlob.calendar import add_months
 from forlob.catalogue import Catalogue, Rule
 from forlob.rules.courses import Courses
 from forlob.rules.prepare import FAR_FUTURE, NO_DATE, NO_INT, Lines
@@ -347,16 +348,13 @@ def status_window(rule: Rule, ctx: Context) -> Hits:
     start = ctx.course_start[ctx.course[idx]]
     weeks = ctx.t.target_weeks[code]
     months = ctx.t.target_months[code]
-    target = np.where(weeks >= 0, start + 7 * weeks, 0)
-    by_month = months >= 0
-    target[by_month] = add_months_days(start[by_month], months[by_month])
-    cal = busdaycalendar()
-    tdt = _dt(target)
-    wd = np.busday_count(tdt, _dt(ctx.lines.date[idx]), busdaycal=cal).astype(np.int64)
+    tdt = windows.targets(_dt(start), weeks, months)
+    wd = windows.working_days_off(tdt, _dt(ctx.lines.date[idx]))
     tol = ctx.cat.param(rule.tolerance)
     bad = np.abs(wd) > tol
     idx, wd, start, weeks, months = idx[bad], wd[bad], start[bad], weeks[bad], months[bad]
     tdt = tdt[bad]
+    earliest, latest = windows.bounds(tdt, tol)
     offset = np.where(
         weeks >= 0,
         np.char.add(weeks.astype(str), " weeks"),
@@ -368,10 +366,8 @@ def status_window(rule: Rule, ctx: Context) -> Hits:
             "wd": np.where(wd > 0, np.char.add("+", wd.astype(str)), wd.astype(str)),
             "target": tdt,
             "start": _dt(start),
-            # numpy counts [T, d) after the target and (d, T] before it: the bounds are
-            # the tolerance-th working day on either side
-            "earliest": np.busday_offset(tdt, -tol, roll="backward", busdaycal=cal),
-            "latest": np.busday_offset(tdt, tol, roll="forward", busdaycal=cal),
+            "earliest": earliest,
+            "latest": latest,
             "offset": offset,
         },
         {"tolerance": str(tol)},
