@@ -83,10 +83,13 @@ def audit(
             frame = read_extract(file)
         except ExtractError as exc:
             _fail(str(exc))
-        if status is not None:
-            status.update("forlob audit: reading and auditing …")
+
+        def show(phase: str) -> None:
+            if status is not None:
+                status.update(f"forlob audit {file.name}: {phase} …")
+
         try:
-            result = run_audit(frame)
+            result = run_audit(frame, on_phase=show)
         except InputError as exc:
             _fail(f"{file}: {exc}")
         except pl.exceptions.PolarsError as exc:

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,10 +76,16 @@ def audit_frame(
 
 
 def run_audit(
-    source: pl.DataFrame | pl.LazyFrame, catalogue: Catalogue | None = None, row_offset: int = 1
+    source: pl.DataFrame | pl.LazyFrame,
+    catalogue: Catalogue | None = None,
+    row_offset: int = 1,
+    on_phase: Callable[[str], None] | None = None,
 ) -> AuditResult:
-    """`audit_frame`, also telling how many lines were read (for reports)."""
-    clock = _Clock()
+    """`audit_frame`, also telling how many lines were read (for reports).
+
+    `on_phase` hears which phase starts next (for a progress display).
+    """
+    clock = _Clock(on_phase)
     cat = catalogue or load_catalogue()
     prep = prepare(source, row_offset)
     clock.lap("read and parse")
@@ -108,11 +115,22 @@ def run_audit(
 class _Clock:
     """Phase times and peak memory on stderr when FORLOB_TIMINGS is set (for profiling)."""
 
-    def __init__(self) -> None:
+    _NEXT = {
+        "read and parse": "grouping courses",
+        "courses": "checking the rules",
+        "rules": "writing the findings",
+    }
+
+    def __init__(self, on_phase: Callable[[str], None] | None = None) -> None:
         self.on = bool(os.environ.get("FORLOB_TIMINGS"))
+        self.on_phase = on_phase
         self.t = time.perf_counter()
+        if on_phase is not None:
+            on_phase("reading and checking the lines")
 
     def lap(self, phase: str) -> None:
+        if self.on_phase is not None and phase in self._NEXT:
+            self.on_phase(self._NEXT[phase])
         if not self.on:
             return
         import resource
