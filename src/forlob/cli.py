@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import sys
 import time
@@ -146,6 +147,67 @@ def synth(
         write_synth(rows, out, seed=seed, violations=violations)
     except OSError as exc:
         _fail(f"cannot write {out}: {exc.strerror or exc}")
+
+
+class PlanFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _iso_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        if len(value.strip()) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        _fail(f"{option}: {value!r} is not a date written YYYY-MM-DD")
+
+
+@app.command()
+def plan(
+    pathway: Annotated[str, typer.Argument(help="LBP, NRL, NRC, CPL, CPC, CSS, CTB or CTH")],
+    start: Annotated[str, typer.Option("--start", help="Course start date, YYYY-MM-DD")],
+    referral_date: Annotated[
+        str | None, typer.Option("--referral-date", help="Referral date (henvisningsdato)")
+    ] = None,
+    closing_date: Annotated[
+        str | None, typer.Option("--closing-date", help="Closing consultation date (LBP)")
+    ] = None,
+    format: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.table,
+    lead_days: Annotated[
+        int, typer.Option("--lead-days", min=0, help="Send questionnaires this many days before")
+    ] = 7,
+) -> None:
+    """Plan a course: consultations with their allowed windows, and questionnaire rounds."""
+    from forlob.planning.cli import plan_command
+
+    start_date = _iso_date(start, "--start")
+    assert start_date is not None
+    code = plan_command(
+        pathway,
+        start_date,
+        _iso_date(referral_date, "--referral-date"),
+        _iso_date(closing_date, "--closing-date"),
+        format.value,
+        lead_days=lead_days,
+    )
+    raise typer.Exit(code)
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def score(
+    instrument: Annotated[
+        str, typer.Argument(help="nprs, odi, ndi, psfs, sts30, sts5 or biering-sorensen")
+    ],
+    answers: Annotated[list[str], typer.Argument(help="Answers in item order; - = unanswered")],
+    format: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.table,
+) -> None:
+    """Score a questionnaire or functional test (NPRS, ODI, NDI, PSFS, …)."""
+    from forlob.prom.cli import score_command
+
+    raise typer.Exit(score_command(instrument, answers, format.value))
 
 
 @app.command()

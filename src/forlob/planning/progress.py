@@ -1,0 +1,67 @@
+"""Progress of a plan: which items are done, open, upcoming, overdue or unreachable today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from forlob.planning.model import ItemProgress, Plan, PlannedItem, ProgressState
+
+__all__ = ["progress"]
+
+
+def progress(
+    plan: Plan, services: Iterable[tuple[dt.date, str]], today: dt.date
+) -> list[ItemProgress]:
+    """Each item's state on `today`, given the services registered so far (date, code).
+
+    Lines are attributed in date order to the consultation items in plan order, each line to
+    at most one item: the first 0268 fulfils follow-up 1 and the second follow-up 2, as the
+    rule engine counts them. A line counts wherever it is dated (the audit judges the date).
+    A series is done once `min_count` lines (at least one) are registered. A questionnaire
+    round is done when its consultation is, since the answers serve that consultation.
+    Lines dated after `today` are ignored: the worklist shows what has happened.
+    """
+    lines = sorted((d, c) for d, c in services if d <= today)
+    used = [False] * len(lines)
+    by_key: dict[str, ItemProgress] = {}
+    for item in plan.items:
+        if item.kind != "consultation":
+            continue
+        needed = max(item.min_count, 1)
+        take = item.max_count if item.is_series else 1
+        matched: list[dt.date] = []
+        for i, (d, code) in enumerate(lines):
+            if used[i] or code not in item.codes:
+                continue
+            if take is not None and len(matched) >= take:
+                break
+            used[i] = True
+            matched.append(d)
+        if len(matched) >= needed:
+            by_key[item.key] = ItemProgress(item, "done", matched[needed - 1], len(matched))
+        else:
+            by_key[item.key] = ItemProgress(item, _waiting(item, today), None, len(matched))
+    out = []
+    for item in plan.items:
+        if item.kind == "consultation":
+            out.append(by_key[item.key])
+            continue
+        owner = by_key.get(item.belongs_to or "")
+        if owner is not None and owner.state == "done":
+            out.append(ItemProgress(item, "done", owner.done_on, 0))
+        else:
+            out.append(ItemProgress(item, _waiting(item, today), None, 0))
+    return out
+
+
+def _waiting(item: PlannedItem, today: dt.date) -> ProgressState:
+    """State of an item not yet done: by its window, or by its target where it has none."""
+    if item.state == "unreachable":
+        return "unreachable"
+    opens = item.earliest if item.earliest is not None else item.target
+    if opens is None or today < opens:
+        return "upcoming"
+    if item.latest is not None and today > item.latest:
+        return "overdue"
+    return "open"
