@@ -130,7 +130,8 @@ class Context:
         b = self._code_bounds
         sizes = [b[int(c) + 1] - b[int(c)] for c in codes]
         if sum(sizes) * 20 > self.n:  # many lines: one pass over the codes is cheaper
-            return np.flatnonzero(code_mask(codes)[self.lines.code])
+            # cached for the whole audit, so kept at 32 bits
+            return np.flatnonzero(code_mask(codes)[self.lines.code]).astype(np.int32)
         parts = [self._by_code[b[int(c)] : b[int(c) + 1]] for c in codes]
         if not parts:
             return np.zeros(0, dtype=np.int64)

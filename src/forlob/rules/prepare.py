@@ -90,7 +90,7 @@ class Lines:
         values = self.fields[name]
         if values.strides == (0,):  # column absent: nothing given
             return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero(values[self.src] > NO_DATE)
+        return np.flatnonzero(values[self.src] > NO_DATE).astype(np.int32)
 
     @cached_property
     def course_given(self) -> npt.NDArray[np.bool_]:

@@ -23,7 +23,7 @@ class Segments:
 
     def __init__(self, starts: BoolArray) -> None:
         # 32-bit ids and sizes: these arrays are as long as the extract
-        self.first: IntArray = np.flatnonzero(starts)
+        self.first: IntArray = np.flatnonzero(starts).astype(np.int32)
         self.id: IntArray = np.cumsum(starts, dtype=np.int32)
         self.id -= 1
         self.n = len(self.first)
