@@ -32,6 +32,17 @@ class Courses:
         return len(self.pathway)
 
 
+def _clashes(key: npt.NDArray[np.uint64], full: npt.NDArray[np.uint64]) -> bool:
+    """Whether two course ids of one patient+provider share a sort key."""
+    return bool(np.any((key[1:] == key[:-1]) & (full[1:] != full[:-1])))
+
+
+def _rank_in_runs(keys: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.int64]:
+    """1-based position of each element within its run of equal consecutive keys."""
+    seg = Segments.of(keys)
+    return np.arange(len(keys), dtype=np.int64) - seg.first[seg.id] + 1
+
+
 def assign_courses(lines: Lines, t: CodeTables) -> Courses:
     n = len(lines)
     pw = t.pathway[lines.code]
@@ -72,17 +83,23 @@ def assign_courses(lines: Lines, t: CodeTables) -> Courses:
         c_pathway.append(np.full(len(starts_at), p, dtype=np.int64))
         c_start.append(starts_at.astype(np.int64))
         c_given.append(np.zeros(len(starts_at), dtype=bool))
-        c_ordinal.append(day_seg.cumcount(s)[s])
+        # several starts of one pathway on one day are told apart by their order
+        c_ordinal.append(_rank_in_runs(day_seg.id[s]))
         next_id += len(starts_at)
 
     # Given course ids: a course is one patient at one provider, so the key is
     # (patient, provider, course_id).
     g = np.flatnonzero(is_pw & lines.course_given)
     if len(g):
-        key = (lines.pp[g].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ lines.of(
-            "course_key", g
-        )
+        # Lines are already in patient+provider order, so a stable sort on (pair, top 32 bits
+        # of the course id's hash) is nearly free; two ids of one pair sharing those bits are
+        # caught and sorted on the full hash instead.
+        course_key = lines.of("course_key", g)
+        key = (lines.pp[g].astype(np.uint64) << np.uint64(32)) | (course_key >> np.uint64(32))
         order = np.argsort(key, kind="stable")
+        if _clashes(key[order], course_key[order]):
+            key = course_key ^ (lines.pp[g].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+            order = np.argsort(key, kind="stable")
         gi = g[order]
         seg = Segments.of(key[order])
         dates = lines.date[gi]

@@ -69,6 +69,15 @@ class Hits:
         return Hits(self.idx[mask], {k: v[mask] for k, v in self.details.items()}, self.constants)
 
 
+def _ranges(starts: Int, ends: Int) -> Int:
+    """The indices of the distinct ranges [start, end), in order."""
+    starts, first = np.unique(starts, return_index=True)
+    ends = np.asarray(ends)[first]
+    lengths = ends - starts
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return offsets + np.arange(int(lengths.sum()))
+
+
 def _merge(a: Int, b: Int) -> Int:
     """Two sets of line indices (lines of different codes, so disjoint), in line order."""
     out = np.concatenate((a, b))
@@ -186,11 +195,15 @@ class Context:
         own = self.lines.of(name, idx).astype(np.int64)
         missing = own <= NO_DATE
         if missing.any():
+            # a course lies within one patient+provider, so only their lines are read
+            pp = self.lines.pp[idx[missing]]
+            pp_ends = np.append(self.pp_first[1:], self.n)
+            donors = _ranges(self.pp_first[pp], pp_ends[pp])
             wanted = np.unique(self.course[idx[missing]])
-            donors = self.in_course(self.lines.given(name))
             donors = donors[np.isin(self.course[donors], wanted)]
+            values = self.lines.of(name, donors).astype(np.int64)
             latest = np.full(self.courses.n, NO_DATE, dtype=np.int64)
-            np.maximum.at(latest, self.course[donors], self.lines.of(name, donors))
+            np.maximum.at(latest, self.course[donors], values)
             own[missing] = latest[self.course[idx[missing]]]
         return own
 
