@@ -7,7 +7,6 @@ load with the file and key). The loaded objects are immutable.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from forlob.datafiles import read_toml, validation_message
 
 __all__ = [
     "START_ROLES",
@@ -305,29 +306,11 @@ class Catalogue:
 
 
 def _load_toml(path: Path | Any, name: str) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{name}: {exc}") from exc
+    return read_toml(path, name, CatalogueError)
 
 
 def _format_validation(file: str, exc: ValidationError, data: dict[str, Any]) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        loc = list(err["loc"])
-        key = ".".join(str(x) for x in loc)
-        # name the code or rule, not only its index, so the file is easy to fix
-        if len(loc) >= 2 and loc[0] in ("code", "rule") and isinstance(loc[1], int):
-            try:
-                item = data[str(loc[0])][loc[1]]
-                ident = item.get("code") or item.get("id")
-                key = f"{loc[0]}[{loc[1]}] ({ident})" + "".join(f".{x}" for x in loc[2:])
-            except (KeyError, IndexError, AttributeError):
-                pass
-        parts.append(f"{file}: {key}: {err['msg']}")
-    return "; ".join(parts)
+    return validation_message(file, exc, data, {"code": ("code",), "rule": ("id",)})
 
 
 def load_catalogue(directory: Path | None = None) -> Catalogue:

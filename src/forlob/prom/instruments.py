@@ -7,7 +7,6 @@ copyrighted); `load_instrument(name, wording_file)` overlays a clinic's licensed
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from forlob.datafiles import read_toml, validation_message
 
 __all__ = [
     "INSTRUMENT_NAMES",
@@ -210,30 +211,11 @@ class _WordingFile(_Frozen):
 
 
 def _read_toml(path: Any, name: str) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
-    except tomllib.TOMLDecodeError as exc:
-        raise InstrumentDataError(f"{name}: {exc}") from None
-    except OSError as exc:
-        raise InstrumentDataError(f"{name}: {exc.strerror or exc}") from None
+    return read_toml(path, name, InstrumentDataError)
 
 
 def _format_errors(file: str, exc: ValidationError, data: dict[str, Any]) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        loc = list(err["loc"])
-        key = ".".join(str(x) for x in loc) or "(top level)"
-        # name the item by its id, not only its index, so the file is easy to fix
-        if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-            try:
-                ident = data["items"][loc[1]].get("id")
-                key = f"items[{loc[1]}] ({ident})" + "".join(f".{x}" for x in loc[2:])
-            except (KeyError, IndexError, AttributeError, TypeError):
-                pass
-        parts.append(f"{file}: {key}: {err['msg']}")
-    return "; ".join(parts)
+    return validation_message(file, exc, data, {"items": ("id",)})
 
 
 def parse_instrument(data: dict[str, Any], origin: str) -> Instrument:
