@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from forlob.rules.prepare import Lines
-from forlob.rules.segments import Segments
+from forlob.rules.segments import Segments, rank_in_runs
 from forlob.rules.tables import CodeTables
 
 _BIG = np.iinfo(np.int64).max
@@ -35,12 +35,6 @@ class Courses:
 def _clashes(key: npt.NDArray[np.uint64], full: npt.NDArray[np.uint64]) -> bool:
     """Whether two course ids of one patient+provider share a sort key."""
     return bool(np.any((key[1:] == key[:-1]) & (full[1:] != full[:-1])))
-
-
-def _rank_in_runs(keys: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.int64]:
-    """1-based position of each element within its run of equal consecutive keys."""
-    seg = Segments.of(keys)
-    return np.arange(len(keys), dtype=np.int64) - seg.first[seg.id] + 1
 
 
 def assign_courses(lines: Lines, t: CodeTables) -> Courses:
@@ -84,7 +78,7 @@ def assign_courses(lines: Lines, t: CodeTables) -> Courses:
         c_start.append(starts_at.astype(np.int64))
         c_given.append(np.zeros(len(starts_at), dtype=bool))
         # several starts of one pathway on one day are told apart by their order
-        c_ordinal.append(_rank_in_runs(day_seg.id[s]))
+        c_ordinal.append(rank_in_runs(day_seg.id[s]))
         next_id += len(starts_at)
 
     # Given course ids: a course is one patient at one provider, so the key is

@@ -28,7 +28,7 @@ from forlob.calendar import add_months
 from forlob.catalogue import Catalogue, Rule
 from forlob.rules.courses import Courses
 from forlob.rules.prepare import FAR_FUTURE, NO_DATE, NO_INT, Lines
-from forlob.rules.segments import Segments
+from forlob.rules.segments import Segments, rank_in_runs
 from forlob.rules.tables import CODE_SPACE, CodeTables, code_mask
 
 Bool = npt.NDArray[np.bool_]
@@ -83,12 +83,6 @@ def _merge(a: Int, b: Int) -> Int:
     out = np.concatenate((a, b))
     out.sort()
     return out
-
-
-def _rank_in_runs(keys: Int) -> Int:
-    """1-based position of each element within its run of equal consecutive keys."""
-    seg = Segments.of(keys)
-    return np.arange(len(keys), dtype=np.int64) - seg.first[seg.id] + 1
 
 
 class Context:
@@ -181,7 +175,7 @@ class Context:
     def rank_in_course(self, idx: Int) -> tuple[Int, Int]:
         """Lines ordered by course, with each line's 1-based number among them in its course."""
         ordered = self.by_course(idx)
-        return ordered, _rank_in_runs(self.course[ordered])
+        return ordered, rank_in_runs(self.course[ordered])
 
     def first_date(self, idx: Int) -> Int:
         """Per course: the date of its first line among `idx` (FAR_FUTURE when none)."""
@@ -223,7 +217,7 @@ class Context:
 
     def same_day_rank(self, idx: Int) -> Int:
         """1-based number of each line among `idx` on its day, in input order."""
-        return _rank_in_runs(self.day_seg.id[idx])
+        return rank_in_runs(self.day_seg.id[idx])
 
 
 KindFn = Callable[[Rule, Context], Hits]
@@ -254,8 +248,7 @@ def max_per_course_each_code(rule: Rule, ctx: Context) -> Hits:
     sel = ctx.selected(rule)
     order = np.lexsort((np.arange(len(sel)), ctx.lines.code[sel], ctx.course[sel]))
     idx = sel[order]
-    seg = Segments.of(ctx.course[idx], ctx.lines.code[idx])
-    n = np.arange(len(idx), dtype=np.int64) - seg.first[seg.id] + 1
+    n = rank_in_runs(ctx.course[idx], ctx.lines.code[idx])
     return Hits.of(idx, n > ctx.cat.param(rule.limit), n=n)
 
 
@@ -266,8 +259,7 @@ def max_per_iso_week(rule: Rule, ctx: Context) -> Hits:
     d = ctx.lines.date[idx]
     # 1970-01-01 was a Thursday: shifting by 3 makes the week key change on Mondays
     monday = d - (d + 3) % 7
-    seg = Segments.of(ctx.course[idx], monday)
-    n = np.arange(len(idx), dtype=np.int64) - seg.first[seg.id] + 1
+    n = rank_in_runs(ctx.course[idx], monday)
     hits = Hits.of(idx, n > ctx.cat.param(rule.limit), n=n, monday=monday)
     weeks = [
         x.isocalendar()

@@ -11,7 +11,7 @@ held as text in memory: what stays is the identifiers the findings need and comp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -62,12 +62,6 @@ class Lines:
     def __len__(self) -> int:
         return len(self.src)
 
-    def __hash__(self) -> int:
-        return id(self)
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
-
     def row(self, idx: Int) -> Int:
         """1-based data-record numbers of the lines `idx`."""
         return self.src[idx] + self.row_offset
@@ -83,14 +77,6 @@ class Lines:
         out = np.full(n, -1, dtype=np.int64)
         out[self.src] = np.arange(len(self.src), dtype=np.int64)
         return out
-
-    @lru_cache(maxsize=8)  # noqa: B019 - a Lines lives for one audit
-    def given(self, name: str) -> Int:
-        """Indices of the lines whose date field `name` is given, in line order."""
-        values = self.fields[name]
-        if values.strides == (0,):  # column absent: nothing given
-            return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero(values[self.src] > NO_DATE).astype(np.int32)
 
     @cached_property
     def course_given(self) -> npt.NDArray[np.bool_]:

@@ -48,31 +48,14 @@ class Segments:
         before = cs[self.first] - mask[self.first]
         return cs - before[self.id]
 
-    def count(self, mask: BoolArray) -> IntArray:
-        """Number of `mask` elements in each element's group (broadcast to elements)."""
-        return self.total(mask)[self.id]
-
-    def total(self, mask: BoolArray) -> IntArray:
-        """Number of `mask` elements per group (one value per group)."""
-        if not self.n:
-            return np.zeros(0, dtype=np.int64)
-        return np.add.reduceat(mask.astype(np.int64), self.first)
-
     def min_where(self, values: IntArray, mask: BoolArray, empty: int) -> IntArray:
         """Per-group minimum of `values` where `mask`, `empty` where none (one value per group)."""
         if not self.n:
             return np.zeros(0, dtype=np.int64)
         return np.minimum.reduceat(np.where(mask, values, empty), self.first)
 
-    def max_where(self, values: IntArray, mask: BoolArray, empty: int) -> IntArray:
-        if not self.n:
-            return np.zeros(0, dtype=np.int64)
-        return np.maximum.reduceat(np.where(mask, values, empty), self.first)
 
-    def broadcast(self, per_group: npt.NDArray[np.generic]) -> npt.NDArray[np.generic]:
-        return per_group[self.id]
-
-    def is_first(self) -> BoolArray:
-        out = np.zeros(len(self.id), dtype=bool)
-        out[self.first] = True
-        return out
+def rank_in_runs(*keys: npt.NDArray[np.generic]) -> npt.NDArray[np.int64]:
+    """1-based position of each element within its run of equal consecutive keys."""
+    seg = Segments.of(*keys)
+    return np.arange(len(keys[0]), dtype=np.int64) - seg.first[seg.id] + 1
