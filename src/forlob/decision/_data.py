@@ -14,7 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from forlob.datafiles import read_toml, validation_message
 
-__all__ = ["DecimalText", "DecisionDataError", "Frozen", "Source", "Text", "load_file", "to_decimal"]
+__all__ = [
+    "DecimalText",
+    "DecisionDataError",
+    "Frozen",
+    "Source",
+    "Text",
+    "load_file",
+    "to_decimal",
+]
 
 Text = Annotated[str, Field(min_length=1)]
 # where a threshold or text comes from: seed id and section, e.g. "003 §3.3" or "004, …"

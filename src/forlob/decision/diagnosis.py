@@ -85,7 +85,7 @@ def _load(directory: Path | None) -> DiagnosisMap:
 
 
 def normalise_icd10(code: str) -> str:
-    """"M53.3", "m533", "DM533" → "M533" (no dot, upper case, no Danish SKS "D" prefix)."""
+    """ "M53.3", "m533", "DM533" → "M533" (no dot, upper case, no Danish SKS "D" prefix)."""
     text = re.sub(r"[\s.]", "", code).upper()
     if len(text) >= 2 and text[0] == "D" and text[1].isalpha():
         text = text[1:]

@@ -122,7 +122,9 @@ class RiskFactorText(_Sign):
 class PathwayRule(Frozen):
     group: Literal[1, 2]
     region: Region
-    pathways: Annotated[tuple[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], ...], Field(strict=False)]
+    pathways: Annotated[
+        tuple[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], ...], Field(strict=False)
+    ]
     stenosis_pathways: Annotated[
         tuple[Annotated[str, Field(pattern=r"^[A-Z]{3}$")], ...], Field(strict=False)
     ] = ()
@@ -313,7 +315,9 @@ def _input_error(exc: ValidationError) -> TriageInputError:
             key,
             allowed,
         )
-    return TriageInputError(f"{key}: {_short(err['input'])} is not allowed; allowed: {allowed}", key, allowed)
+    return TriageInputError(
+        f"{key}: {_short(err['input'])} is not allowed; allowed: {allowed}", key, allowed
+    )
 
 
 def parse_triage_input(data: Mapping[str, Any]) -> TriageInput:

@@ -95,7 +95,9 @@ def run_audit(
     ctx = Context(prep.lines, courses, tables, cat)
     hits = _run_kinds(cat, ctx)
     clock.lap("rules")
-    _exempt_pathway_findings(hits, cat, ctx)
+    _check_pathway_findings_are_in_courses(hits, cat, ctx)
+    # e.g. LBP-FOLLOWUP-TIMING is not raised on a line that already has
+    # LBP-FOLLOWUP-BEFORE-CLOSE or LBP-FOLLOWUP-MAX (rules.md §3)
     for rule in cat.rules.values():
         for other in rule.suppressed_by:
             if rule.id in hits:
@@ -159,7 +161,9 @@ def _run_kinds(cat: Catalogue, ctx: Context) -> dict[str, Hits]:
         return dict(results)
 
 
-def _exempt_pathway_findings(hits: dict[str, Hits], cat: Catalogue, ctx: Context) -> None:
+def _check_pathway_findings_are_in_courses(
+    hits: dict[str, Hits], cat: Catalogue, ctx: Context
+) -> None:
     """Pathway rules apply only to lines in a course (kinds select so); nothing to drop.
 
     Kept as an explicit check because rules.md §2 makes it a contract: a line with
