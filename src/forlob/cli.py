@@ -211,6 +211,18 @@ def score(
 
 
 @app.command()
+def triage(
+    file: Annotated[
+        str | None, typer.Argument(help="JSON findings of the examination; - or none: stdin")
+    ] = None,
+) -> None:
+    """Group, urgency, pathways and next steps for a back or neck patient (003)."""
+    from forlob.decision.cli import triage_command
+
+    raise typer.Exit(triage_command(file))
+
+
+@app.command()
 def version() -> None:
     """Print forlob's version."""
     typer.echo(__version__)

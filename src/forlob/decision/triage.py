@@ -338,7 +338,7 @@ def parse_triage_input(data: Mapping[str, Any]) -> TriageInput:
         raise _input_error(exc) from None
     if parsed.course_status is not None and parsed.weeks_since_start is None:
         raise TriageInputError(
-            "course_status: given without weeks_since_start; give both",
+            "course_status: allowed only together with weeks_since_start (a number ≥ 0)",
             "course_status",
             _allowed("course_status"),
         )
