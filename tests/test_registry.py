@@ -107,3 +107,11 @@ def test_catalogue_objects_are_immutable():
     cat = load_catalogue()
     with pytest.raises(Exception):  # noqa: B017 - pydantic raises ValidationError
         cat.codes["0266"].role = "closing"  # type: ignore[misc]
+
+
+def test_every_pathway_questionnaire_is_an_instrument_forlob_can_score():
+    from forlob.prom import INSTRUMENT_NAMES
+
+    for pathway in load_catalogue().pathways.values():
+        assert pathway.questionnaires, pathway.id
+        assert {q.lower() for q in pathway.questionnaires} <= set(INSTRUMENT_NAMES), pathway.id

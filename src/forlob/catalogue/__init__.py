@@ -89,6 +89,15 @@ class Pathway(_Frozen):
     speciale: Literal["53", "64"] | None = None
     region: str
     source: str
+    # the questionnaire set sent at the start and before the last status / closing
+    questionnaires: tuple[str, ...]
+    questionnaires_source: str
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+    @property
+    def questionnaires_chosen_by_forlob(self) -> bool:
+        return self.questionnaires_source.startswith("forlob's choice")
 
 
 class Target(_Frozen):

@@ -13,11 +13,10 @@ from forlob.planning.model import (
     PlanState,
     ProgressState,
 )
-from forlob.planning.planner import INSTRUMENTS, plan_course
+from forlob.planning.planner import plan_course
 from forlob.planning.progress import progress
 
 __all__ = [
-    "INSTRUMENTS",
     "ItemProgress",
     "Plan",
     "PlanError",

@@ -15,25 +15,7 @@ from forlob.calendar import add_months_scalar, holiday_names_between
 from forlob.catalogue import STATUS_ROLES, Catalogue, Code, load_catalogue
 from forlob.planning.model import Plan, PlanError, PlannedItem, PlanState
 
-__all__ = ["INSTRUMENTS", "plan_course"]
-
-# Questionnaire sets per pathway. 000 and 002 name them for LBP and NR; for the chiropractic
-# packages the seeds name none, so forlob's choice is the back set for lumbar problems, the
-# neck set for the cervical package and pain + function only for the training packages.
-_BACK = ("NPRS", "ODI", "PSFS")
-_NECK = ("NPRS", "NDI", "PSFS")
-_TRAINING = ("NPRS", "PSFS")
-INSTRUMENTS: dict[str, tuple[str, ...]] = {
-    "LBP": _BACK,
-    "NRL": _BACK,
-    "NRC": _NECK,
-    "CPL": _BACK,
-    "CPC": _NECK,
-    "CSS": _BACK,
-    "CTB": _TRAINING,
-    "CTH": _TRAINING,
-}
-_FORLOB_CHOICE = frozenset({"CPL", "CPC", "CSS", "CTB", "CTH"})
+__all__ = ["plan_course"]
 
 _QUESTIONNAIRE_LABEL = "Spørgeskemaer"
 _ONE_DAY = dt.timedelta(days=1)
@@ -56,8 +38,6 @@ def plan_course(
     if pathway not in cat.pathways:
         known = ", ".join(sorted(cat.pathways))
         raise PlanError(f"unknown pathway {pathway!r} (known: {known})")
-    if pathway not in INSTRUMENTS:
-        raise PlanError(f"no questionnaire set defined for pathway {pathway!r}")
     if lead_days < 0:
         raise PlanError(f"lead time must be 0 days or more, not {lead_days}")
     family = cat.pathways[pathway].family
@@ -172,13 +152,13 @@ class _Builder:
         The send window follows the consultation's: from `lead` days before its earliest date
         until its latest date (after that the answers come too late to be of use).
         """
-        instruments = INSTRUMENTS[self.pathway]
+        instruments = self.cat.pathways[self.pathway].questionnaires
         anchor = item.target
         target = None if anchor is None else anchor - self.lead
         earliest_anchor = item.earliest if item.earliest is not None else anchor
         earliest = None if earliest_anchor is None else earliest_anchor - self.lead
         note = f"send {self.lead_days} days before {what} ({item.code})"
-        if self.pathway in _FORLOB_CHOICE:
+        if self.cat.pathways[self.pathway].questionnaires_chosen_by_forlob:
             note += "; questionnaire set is forlob's choice (the source names none)"
         if item.state == "unreachable":
             note += "; its consultation is unreachable"
