@@ -51,6 +51,21 @@ def run_audit():
     return audit
 
 
+# The finding keys of formats.md, in order, written out from the contract (not imported from
+# the engine) so the tests can catch the engine drifting from it.
+FINDING_KEYS = [
+    "row",
+    "rule_id",
+    "severity",
+    "patient_id",
+    "provider_id",
+    "service_date",
+    "service_code",
+    "course_id",
+    "pathway",
+    "message",
+]
+
 P, K = "0101901234", "K1"  # a patient id with a leading zero, and a provider
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
+from tests.conftest import FINDING_KEYS
 
 HEADER = "patient_id,provider_id,service_date,service_code,team_size\n"
 CLEAN = HEADER + "0101901234,022590,2024-03-04,0110,\n0101901234,022590,2024-03-04,0262,\n"
@@ -48,18 +49,7 @@ def test_it_exits_1_and_reports_each_finding_with_its_row(tmp_path):
         (3, "NR-STATUS-WINDOW"),
         (4, "INPUT-FIELD-IGNORED"),
     ]
-    assert list(findings[0]) == [
-        "row",
-        "rule_id",
-        "severity",
-        "patient_id",
-        "provider_id",
-        "service_date",
-        "service_code",
-        "course_id",
-        "pathway",
-        "message",
-    ]
+    assert list(findings[0]) == FINDING_KEYS
     # IDs and codes stay text with their leading zeros; unreadable fields are null
     assert findings[0]["patient_id"] == "0101901234"
     assert findings[0]["service_date"] is None

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import FINDING_KEYS
 
 DATA = Path(__file__).parent / "data"
 EXTRACT = DATA / "golden_extract.csv"
@@ -55,19 +56,6 @@ EXPECTED_PAIRS = {
     (47, "INPUT-FIELD-IGNORED"),  # referral_date 2024-13-01
     (49, "LBP-0261-SAME-DAY-0110"),  # 0261 with 0110 the same day
 }
-
-FINDING_KEYS = [
-    "row",
-    "rule_id",
-    "severity",
-    "patient_id",
-    "provider_id",
-    "service_date",
-    "service_code",
-    "course_id",
-    "pathway",
-    "message",
-]
 
 
 def run_audit(path: Path, *args: str) -> subprocess.CompletedProcess[str]:

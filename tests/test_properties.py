@@ -17,7 +17,7 @@ from collections import Counter
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import extract
+from tests.conftest import FINDING_KEYS, extract
 
 from forlob.rules import audit_frame
 
@@ -113,17 +113,7 @@ def service_line(draw) -> dict[str, str]:
 
 extract_st = st.lists(service_line(), min_size=1, max_size=30)
 
-KEY_COLUMNS = [
-    "rule_id",
-    "severity",
-    "patient_id",
-    "provider_id",
-    "service_date",
-    "service_code",
-    "course_id",
-    "pathway",
-    "message",
-]
+KEY_COLUMNS = FINDING_KEYS[1:]  # every finding column but the row number
 _ROW_IN_MESSAGE = re.compile(r"\bRow \d+\b")
 
 
