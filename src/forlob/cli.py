@@ -223,6 +223,35 @@ def triage(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes")] = 3,
+    threads: Annotated[int, typer.Option(help="Threads per process")] = 4,
+) -> None:
+    """Run the clinic web app (migrates, creates demo data in demo mode, serves with gunicorn)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from forlob.web.serve import serve as run
+
+    try:
+        run(host, port, workers, threads)
+    except ImproperlyConfigured as exc:
+        _fail(str(exc))
+
+
+@app.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command of the web app (migrate, createsuperuser, …)."""
+    from django.core.management import execute_from_command_line
+
+    from forlob.web.serve import setup_django
+
+    setup_django()
+    execute_from_command_line(["forlob manage", *ctx.args])
+
+
+@app.command()
 def version() -> None:
     """Print forlob's version."""
     typer.echo(__version__)

@@ -22,6 +22,7 @@ __all__ = [
     "DateArray",
     "add_months",
     "add_months_scalar",
+    "add_working_days",
     "busdaycalendar",
     "dk_holidays",
     "holiday_names_between",
@@ -89,6 +90,19 @@ def within_working_days(
     """rules.md §1: `abs(numpy.busday_count(T, d, holidays=DK_HOLIDAYS)) <= tolerance`."""
     inside = np.abs(working_days_between(target, day)) <= tolerance
     return bool(inside) if np.ndim(inside) == 0 else inside
+
+
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    """The n-th working day after `day` (before it for negative n); a `day` that is not a
+    working day is first moved to the next (n > 0) or previous (n <= 0) working day."""
+    rolled = np.busday_offset(
+        np.datetime64(day, "D"),
+        n,
+        roll="forward" if n > 0 else "backward",
+        busdaycal=busdaycalendar(),
+    )
+    result: dt.date = rolled.astype(dt.date)
+    return result
 
 
 def window_bounds(target: dt.date, tolerance: int) -> tuple[dt.date, dt.date]:

@@ -1,0 +1,173 @@
+"""Checking a course's service lines with the rule engine of `forlob audit` (issue 4 §5).
+
+The app never judges a line itself: it builds the audit input of formats.md from the patient's
+lines at the clinic (every course, since rules such as NR-0242-NO-PRIOR and CH-EXAM-LEVEL look
+at the patient's other services at the provider) and calls `forlob.rules.audit_frame`. A change
+is judged by the findings it adds: those present after the change and not before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from forlob.rules import audit_frame
+from forlob.web.models import Course, ServiceLine
+
+NEW_LINE = "new"
+
+
+@dataclass(frozen=True)
+class LineDraft:
+    """A service line as entered, before it is saved."""
+
+    service_date: dt.date
+    code: str
+    team_size: int | None = None
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: str
+    message: str
+    # the ServiceLine's pk, or NEW_LINE for the line being entered
+    line: int | str
+    service_date: str | None
+    code: str | None
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def infos(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "info"]
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.errors)
+
+    @property
+    def needs_reason(self) -> bool:
+        return bool(self.warnings)
+
+
+@dataclass(frozen=True)
+class _Row:
+    key: int | str
+    course: Course
+    service_date: dt.date
+    code: str
+    team_size: int | None
+    quantity: int
+
+
+def _patient_lines(course: Course) -> list[ServiceLine]:
+    return list(
+        ServiceLine.objects.filter(
+            course__patient_id=course.patient_id, course__clinic_id=course.clinic_id
+        )
+        .select_related("course", "course__referral")
+        .order_by("service_date", "id")
+    )
+
+
+def _frame(rows: list[_Row], course: Course) -> pl.DataFrame:
+    birth = course.patient.birth_date.isoformat()
+    data: dict[str, list[str]] = {
+        "patient_id": [str(course.patient_id)] * len(rows),
+        "provider_id": [course.clinic.provider_id] * len(rows),
+        "service_date": [r.service_date.isoformat() for r in rows],
+        "service_code": [r.code for r in rows],
+        "course_id": [str(r.course.pk) for r in rows],
+        "referral_date": [r.course.referral.date.isoformat() for r in rows],
+        "birth_date": [birth] * len(rows),
+        "team_size": ["" if r.team_size is None else str(r.team_size) for r in rows],
+        "quantity": [str(r.quantity) for r in rows],
+    }
+    return pl.DataFrame(data, schema={k: pl.String for k in data})
+
+
+def _findings(rows: list[_Row], course: Course) -> list[Finding]:
+    if not rows:
+        return []
+    found = audit_frame(_frame(rows, course))
+    out = []
+    for f in found.iter_rows(named=True):
+        r = rows[f["row"] - 1]
+        out.append(
+            Finding(
+                rule_id=f["rule_id"],
+                severity=f["severity"],
+                message=f["message"],
+                line=r.key,
+                service_date=f["service_date"],
+                code=f["service_code"],
+            )
+        )
+    return out
+
+
+def _row(line: ServiceLine) -> _Row:
+    return _Row(line.pk, line.course, line.service_date, line.code, line.team_size, line.quantity)
+
+
+def _ordered(rows: Iterable[_Row]) -> list[_Row]:
+    # input order = date, then saving order (new lines last on their day), as a clinic's export
+    return sorted(
+        rows,
+        key=lambda r: (r.service_date, r.key == NEW_LINE, r.key if isinstance(r.key, int) else 0),
+    )
+
+
+def course_findings(course: Course) -> list[Finding]:
+    """The findings on this course's lines now (the patient's other courses give context)."""
+    rows = _ordered(_row(line) for line in _patient_lines(course))
+    return [f for f in _findings(rows, course) if _belongs(f, rows, course)]
+
+
+def _belongs(f: Finding, rows: list[_Row], course: Course) -> bool:
+    return any(r.key == f.line and r.course.pk == course.pk for r in rows)
+
+
+def check_change(
+    course: Course,
+    draft: LineDraft | None = None,
+    replacing: ServiceLine | None = None,
+    deleting: ServiceLine | None = None,
+) -> CheckResult:
+    """The findings a change would add: a new line (`draft`), an edited line (`draft` with
+    `replacing`) or a deleted one (`deleting`). Findings already there before are not counted
+    against the change; the course page shows them all the time.
+    """
+    current = [_row(line) for line in _patient_lines(course)]
+    before = _findings(_ordered(current), course)
+    after_rows = [r for r in current if deleting is None or r.key != deleting.pk]
+    if draft is not None:
+        key: int | str = NEW_LINE
+        if replacing is not None:
+            after_rows = [r for r in after_rows if r.key != replacing.pk]
+            key = replacing.pk
+        after_rows.append(
+            _Row(key, course, draft.service_date, draft.code, draft.team_size, draft.quantity)
+        )
+    after = _findings(_ordered(after_rows), course)
+    seen = {(f.line, f.rule_id) for f in before}
+    if replacing is not None:
+        # the edited line is judged afresh: all its findings count
+        seen = {s for s in seen if s[0] != replacing.pk}
+    return CheckResult([f for f in after if (f.line, f.rule_id) not in seen])

@@ -1,0 +1,7 @@
+"""Stub: to be written."""
+
+from django.http import HttpRequest, HttpResponse
+
+
+def worklist(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    return HttpResponse("not yet", status=501)
