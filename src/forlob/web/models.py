@@ -195,7 +195,7 @@ class PlanItem(models.Model):
 
 
 class QuestionnaireRound(models.Model):
-    """One round of questionnaires for a course: sent as a one-time link or entered in the clinic."""
+    """One round of questionnaires of a course: a one-time link, or entered in the clinic."""
 
     PATIENT = "patient"
     CLINICIAN = "clinician"

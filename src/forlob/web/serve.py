@@ -41,7 +41,7 @@ def prepare(verbose: bool = True) -> None:
 def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
-    class _App(BaseApplication):  # type: ignore[misc]
+    class _App(BaseApplication):
         def load_config(self) -> None:
             for key, value in {
                 "bind": f"{host}:{port}",

@@ -39,7 +39,7 @@ def do_start_course(
 
 @transaction.atomic
 def do_update_course(user: Any, course: Course, data: dict[str, Any]) -> list[str]:
-    changed = []
+    changed: list[str] = []
     for k in ("planned_start", "planned_closing", "status", "clinician"):
         if k in data and getattr(course, k) != data[k]:
             setattr(course, k, data[k])
