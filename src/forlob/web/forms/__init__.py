@@ -1,0 +1,1 @@
+"""Forms of the clinic app, one module per area; errors are shown next to their field."""
