@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test check lint typecheck bench clean
+.PHONY: install run demo-audit test check lint typecheck bench bench-web clean
 
 install: $(STAMP)
 
@@ -12,8 +12,16 @@ $(STAMP): pyproject.toml scripts/bootstrap.sh
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# For now `run` audits a generated demo extract; the clinic web app replaces this later.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The clinic web app with demo data (logins in the README); FORLOB_DEMO=0 with
+# FORLOB_SECRET_KEY set runs it for real.
 run: install
+	FORLOB_DEMO=$${FORLOB_DEMO-1} $(VENV)/bin/forlob serve --host $(HOST) --port $(PORT)
+
+# The audit of a generated demo extract (the regional auditor's side)
+demo-audit: install
 	mkdir -p var
 	$(VENV)/bin/forlob synth --rows 20000 --seed 7 --out var/demo-extract.csv
 	@# exit 1 means "the audit found errors" (it is a demo with violations); 2 is a failure
@@ -22,8 +30,12 @@ run: install
 		|| [ $$? -eq 1 ]
 	@echo "HTML report: var/demo-report.html"
 
+# All tests on SQLite (browser tests included), then the web tests again on PostgreSQL when
+# it is reachable at 127.0.0.1:5432.
 test: install
+	./scripts/ensure-chromium.sh
 	$(PY) -m pytest
+	./scripts/test-postgres.sh
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

@@ -276,6 +276,28 @@ def test_every_reference_resolves_to_an_entry(record: CourseRecord) -> None:
     assert set(refs) <= urls
 
 
+def test_a_bare_course_gives_patient_clinic_and_episode_only() -> None:
+    bare = CourseRecord(
+        id="c-1",
+        pathway="NRL",
+        pathway_name="Nerverodspåvirkning i lænd",
+        profession="physiotherapy",
+        start_date=None,
+        closing_date=None,
+        clinic=ClinicInfo("Klinik", "", "physiotherapy"),
+        patient=PatientInfo("p-1", "", "Cher", d(1946, 5, 20)),
+        referral=None,
+    )
+    bundle = as_dict(bare)
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds == ["Patient", "Organization", "EpisodeOfCare"]
+    (patient,) = resources(bundle, "Patient")
+    assert patient["name"] == [{"text": "Cher", "family": "Cher"}]
+    assert Bundle.model_validate_json(bundle_json(bare)).model_dump_json(indent=2) == (
+        bundle_json(bare)
+    )
+
+
 # -- who --------------------------------------------------------------------------------
 
 
@@ -305,12 +327,52 @@ def test_clinic_with_ydernummer_and_practitioner_only_when_named() -> None:
 
 def test_referral_diagnosis_codes() -> None:
     (icpc,) = resources(as_dict(LBP), "Condition")
-    assert icpc["code"]["coding"] == [
-        {"system": "http://hl7.org/fhir/sid/icpc-2", "code": "L03", "display": "Lændesmerter"}
-    ]
+    # the display is the code's wording in 003 Bilag 4; the GP's text stays the concept's text
+    assert icpc["code"] == {
+        "coding": [
+            {
+                "system": "http://hl7.org/fhir/sid/icpc-2",
+                "code": "L03",
+                "display": "Symptom/klage fra lænd",
+            }
+        ],
+        "text": "Lændesmerter",
+    }
     (icd,) = resources(as_dict(CPL), "Condition")
-    assert coding(icd["code"], "http://hl7.org/fhir/sid/icd-10")["code"] == "M51.1"
-    assert coding(icd["code"], "urn:oid:1.2.208.176.2.4")["code"] == "DM511"
+    assert coding(icd["code"], "http://hl7.org/fhir/sid/icd-10") == {
+        "system": "http://hl7.org/fhir/sid/icd-10",
+        "code": "M51.1",
+    }
+    sks = coding(icd["code"], "urn:oid:1.2.208.176.2.4")
+    assert sks["code"] == "DM511"
+    assert sks["display"] == "Prolapsus disci intervertebralis lumbalis med radiculopati"
+    assert icd["code"]["text"] == "Lumbal diskusprolaps med radikulopati"
+
+
+@pytest.mark.parametrize(
+    ("system", "code", "icd10", "sks"),
+    [
+        ("ICD-10", "M54.5", "M54.5", "DM545"),
+        ("ICD10", "m545", "M54.5", "DM545"),
+        ("ICD-10", "DM51", "M51", "DM51"),
+        # a Danish extension is no WHO code: SKS only
+        ("ICD-10", "DM511F", None, "DM511F"),
+    ],
+)
+def test_icd10_codes_in_who_and_sks_form(
+    system: str, code: str, icd10: str | None, sks: str
+) -> None:
+    assert CPL.referral is not None
+    referral = dataclasses.replace(
+        CPL.referral, diagnosis_system=system, diagnosis_code=code, diagnosis_text=""
+    )
+    (condition,) = resources(as_dict(dataclasses.replace(CPL, referral=referral)), "Condition")
+    codes = {c["system"]: c["code"] for c in condition["code"]["coding"]}
+    expected = {"urn:oid:1.2.208.176.2.4": sks}
+    if icd10 is not None:
+        expected["http://hl7.org/fhir/sid/icd-10"] = icd10
+    assert codes == expected
+    assert condition["code"]["text"] == code
 
 
 def test_episode_of_care_status_period_pathway_and_links() -> None:

@@ -252,6 +252,29 @@ def manage(ctx: typer.Context) -> None:
 
 
 @app.command()
+def fhir(
+    course_id: Annotated[int, typer.Argument(help="The course's id in the clinic app")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout")] = None,
+) -> None:
+    """Export a course of the clinic app's database as a FHIR R4B Bundle (JSON)."""
+    from forlob.web.serve import setup_django
+
+    setup_django()
+    from forlob.web.documents import course_fhir_json
+    from forlob.web.models import Course
+
+    course = Course.objects.select_related("clinic", "patient", "referral").filter(pk=course_id)
+    found = course.first()
+    if found is None:
+        _fail(f"no course {course_id} in the database")
+    text = course_fhir_json(None, found)
+    if out is None:
+        sys.stdout.write(text + "\n")
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+
+
+@app.command()
 def version() -> None:
     """Print forlob's version."""
     typer.echo(__version__)

@@ -40,7 +40,7 @@ from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from forlob.catalogue import Catalogue, load_catalogue
-from forlob.decision.diagnosis import normalise_icd10
+from forlob.decision.diagnosis import lookup_diagnosis, normalise_icd10
 from forlob.fhir.systems import (
     ACT_CODE_SYSTEM,
     CONDITION_CATEGORY_SYSTEM,
@@ -188,20 +188,30 @@ def _is_questionnaire(score: ScoreEntry, instrument: Instrument | None) -> bool:
 
 
 def _diagnosis_codings(referral: ReferralInfo) -> list[Coding]:
+    """The referral's code in its system(s); displays from 003 Bilag 4 for a code it lists.
+
+    The referral's own diagnosis text is the concept's `text`, not a coding's display: a
+    display is the code system's wording.
+    """
     code = referral.diagnosis_code.strip()
     if not code:
         return []
     system = re.sub(r"[\s-]", "", referral.diagnosis_system).upper()
-    display = referral.diagnosis_text or None
     if system == "ICPC":
-        return [Coding(system=ICPC2_SYSTEM, code=code.upper(), display=display)]
+        code = code.upper()
+        match = lookup_diagnosis(code, "icpc")
+        display = match.label_da if match is not None and match.code == code else None
+        return [Coding(system=ICPC2_SYSTEM, code=code, display=display)]
     if system == "ICD10":
         norm = normalise_icd10(code)
+        match = lookup_diagnosis(norm, "icd10")
+        exact = match is not None and normalise_icd10(match.code) == norm
         codings = []
         if _ICD10_WHO.match(norm):
             who = norm if len(norm) == 3 else f"{norm[:3]}.{norm[3:]}"
-            codings.append(Coding(system=ICD10_SYSTEM, code=who, display=display))
-        codings.append(Coding(system=SKS_SYSTEM, code=f"D{norm}", display=display))
+            codings.append(Coding(system=ICD10_SYSTEM, code=who))
+        sks_display = match.label_da if match is not None and exact else None
+        codings.append(Coding(system=SKS_SYSTEM, code=f"D{norm}", display=sks_display))
         return codings
     return []
 
@@ -291,11 +301,13 @@ class _Builder:
             if value
         ]
         name = _human_name(p.name)
+        identifiers = [
+            Identifier(system=system, value=value)
+            for system, value in ((CPR_SYSTEM, cpr), (PATIENT_ID_SYSTEM, p.id))
+            if value
+        ]
         patient = Patient(
-            identifier=[
-                Identifier(system=CPR_SYSTEM, value=cpr),
-                Identifier(system=PATIENT_ID_SYSTEM, value=p.id),
-            ],
+            identifier=identifiers or None,
             name=[name] if name else None,
             birthDate=p.birth_date,
             telecom=telecom or None,

@@ -26,7 +26,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Letter", "Section", "letter_from_text"]
+from forlob.letters.render import letter_html, letter_pdf
+
+__all__ = ["Letter", "Section", "letter_from_text", "render_html", "render_pdf"]
 
 _TITLE_RULE = re.compile(r"^=+\s*$")
 _HEADING_RULE = re.compile(r"^-{3,}\s*$")
@@ -70,14 +72,10 @@ class Letter:
 
     def html(self, *, document: bool = True) -> str:
         """HTML, escaped; a whole document, or with `document=False` one `<article>`."""
-        from forlob.letters.render import letter_html
-
         return letter_html(self, document=document)
 
     def pdf(self) -> bytes:
         """A4 PDF with its TrueType fonts embedded."""
-        from forlob.letters.render import letter_pdf
-
         return letter_pdf(self)
 
 
@@ -123,3 +121,13 @@ def letter_from_text(text: str, *, kind: str = "edited", title: str | None = Non
         header=header,
         sections=tuple(sections),
     )
+
+
+def render_html(text: str, *, title: str | None = None, document: bool = True) -> str:
+    """HTML of a stored (edited) letter text; see `letter_from_text` for `title`."""
+    return letter_from_text(text, title=title).html(document=document)
+
+
+def render_pdf(text: str, *, title: str | None = None) -> bytes:
+    """PDF of a stored (edited) letter text; see `letter_from_text` for `title`."""
+    return letter_from_text(text, title=title).pdf()

@@ -46,3 +46,23 @@ def birth_date_from_cpr(cpr: str) -> dt.date:
         raise CprError(
             _("The first six digits of a CPR number are a real date (DDMMYY).")
         ) from None
+
+
+def format_cpr(cpr: str) -> str:
+    """Ten digits as shown to people: DDMMYY-XXXX."""
+    return f"{cpr[:6]}-{cpr[6:]}" if len(cpr) == 10 else cpr
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years of age on `day` (someone born 29 February turns a year older on 1 March)."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - (1 if before_birthday else 0)
+
+
+def cpr_search_digits(text: str) -> str | None:
+    """The digits of a search that looks like (the start of) a CPR number, else None.
+
+    "010180", "0101801234" and "010180-1234" are CPR searches; a name is not.
+    """
+    compact = re.sub(r"[\s-]", "", text or "")
+    return compact if compact.isdigit() and 1 <= len(compact) <= 10 else None

@@ -1,0 +1,234 @@
+"""Questionnaire rounds: sending a one-time link, the patient's submission, clinician entry.
+
+A link's token is `secrets.token_urlsafe(32)`; only its SHA-256 is stored (`token_hash`), so the
+link is shown once when it is made and cannot be shown again. A round is answered once: the
+submission marks it completed in one conditional UPDATE, so two submissions of the same link
+cannot both count. Audit details name instruments and channels, never the token or an address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from forlob.prom import load_instrument, score
+from forlob.web import auditlog
+from forlob.web.forms.questionnaires import InstrumentAnswers
+from forlob.web.models import AuditEvent, Course, QuestionnaireAnswer, QuestionnaireRound
+
+
+class RoundClosed(Exception):
+    """The round was answered already, or its link has expired."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def find_round(token: str) -> QuestionnaireRound | None:
+    """The round of a link's token (by its hash), or None."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        QuestionnaireRound.objects.select_related("course", "course__clinic")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def round_state(r: QuestionnaireRound, now: dt.datetime | None = None) -> str:
+    """answered | expired | sent | open (entered in the clinic, not yet answered)."""
+    if r.completed_at is not None:
+        return "answered"
+    if r.expires_at is not None and r.expires_at <= (now or timezone.now()):
+        return "expired"
+    return "sent" if r.token_hash else "open"
+
+
+@dataclass
+class SentRound:
+    """A round just sent: the token and link exist only here, never in the database."""
+
+    round: QuestionnaireRound
+    token: str
+    link: str
+    emailed: bool
+
+
+def _email_link(course: Course, link: str, email: str, expires_at: dt.datetime) -> None:
+    """The e-mail channel (Django's mail backend; FORLOB_EMAIL_BACKEND chooses it).
+
+    Subject and body hold the clinic, the link and its expiry — never a CPR number or a name.
+    Written in the clinic's default language (Danish), whatever the clinician's UI language.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        expiry = date_format(timezone.localtime(expires_at).date(), "SHORT_DATE_FORMAT")
+        subject = _("Questionnaire from %(clinic)s") % {"clinic": course.clinic.name}
+        body = _(
+            "Hello,\n\n"
+            "%(clinic)s asks you to fill in a short questionnaire before your next "
+            "consultation. Open this link on your phone or computer:\n\n"
+            "%(link)s\n\n"
+            "The link works once and until %(expiry)s. Do not forward it.\n\n"
+            "Kind regards\n%(clinic)s"
+        ) % {"clinic": course.clinic.name, "link": link, "expiry": expiry}
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+
+
+# The ways a link can reach the patient besides being copied; a clinic may register more
+# (an SMS gateway, say) under a name and a function (course, link, address, expires_at).
+SENDERS: dict[str, Callable[[Course, str, str, dt.datetime], None]] = {"email": _email_link}
+
+
+@transaction.atomic
+def do_send_questionnaire(
+    user: Any,
+    course: Course,
+    instruments: list[str],
+    plan_key: str,
+    email: str,
+    *,
+    link_for: Callable[[str], str],
+    channel: str = "email",
+) -> SentRound:
+    """Make a round with a one-time link; e-mail it when `email` is given.
+
+    `link_for(token)` builds the absolute URL (the view knows the host). The returned
+    `SentRound` is the only place the token and link ever exist.
+    """
+    token = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + dt.timedelta(days=settings.QUESTIONNAIRE_LINK_DAYS)
+    r = QuestionnaireRound.objects.create(
+        course=course,
+        plan_key=plan_key,
+        instruments=list(instruments),
+        token_hash=hash_token(token),
+        expires_at=expires_at,
+        sent_to=email if email else "",
+        created_by=user,
+    )
+    link = link_for(token)
+    emailed = False
+    if email:
+        SENDERS[channel](course, link, email, expires_at)
+        emailed = True
+    detail = f"instruments={','.join(instruments)};channel={channel if emailed else 'link'}"
+    if plan_key:
+        detail += f";plan={plan_key}"
+    auditlog.record(user, AuditEvent.SEND, r, clinic=course.clinic, detail=detail)
+    return SentRound(r, token, link, emailed)
+
+
+@transaction.atomic
+def do_renew_link(
+    user: Any,
+    old: QuestionnaireRound,
+    email: str,
+    *,
+    link_for: Callable[[str], str],
+) -> SentRound:
+    """A new link for a round not yet answered; the old link expires now (it answers 410)."""
+    if old.completed_at is not None:
+        raise RoundClosed("answered")
+    QuestionnaireRound.objects.filter(pk=old.pk, completed_at__isnull=True).update(
+        expires_at=timezone.now()
+    )
+    auditlog.record(
+        user, AuditEvent.UPDATE, old, clinic=old.course.clinic, detail="expires_at;renewed"
+    )
+    return do_send_questionnaire(
+        user, old.course, list(old.instruments), old.plan_key, email, link_for=link_for
+    )
+
+
+def _store_answers(
+    r: QuestionnaireRound, answers_by_instrument: Mapping[str, InstrumentAnswers]
+) -> list[QuestionnaireAnswer]:
+    rows = []
+    for name, filled in answers_by_instrument.items():
+        inst = load_instrument(name)
+        result = score(inst, filled.answers)  # raises ScoreInputError: nothing is stored
+        rows.append(
+            QuestionnaireAnswer(
+                round=r,
+                instrument=inst.id,
+                answers=list(filled.answers),
+                activities=list(filled.activities),
+                score=result.score,
+                unit=result.unit,
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def do_submit_questionnaire(
+    r: QuestionnaireRound,
+    answers_by_instrument: Mapping[str, InstrumentAnswers],
+    answered_by: str = QuestionnaireRound.PATIENT,
+    user: Any = None,
+) -> list[QuestionnaireAnswer]:
+    """Score and store a round's answers once. Raises `RoundClosed` when answered or expired."""
+    now = timezone.now()
+    rows = _store_answers(r, answers_by_instrument)
+    # one conditional UPDATE: of two submissions racing, exactly one finds the round open
+    open_rounds = QuestionnaireRound.objects.filter(pk=r.pk, completed_at__isnull=True)
+    if r.answered_by != QuestionnaireRound.CLINICIAN and answered_by == QuestionnaireRound.PATIENT:
+        open_rounds = open_rounds.exclude(expires_at__lte=now)
+    if open_rounds.update(completed_at=now, answered_by=answered_by) != 1:
+        raise RoundClosed("answered or expired")
+    r.completed_at = now
+    r.answered_by = answered_by
+    QuestionnaireAnswer.objects.bulk_create(rows)
+    detail = f"instruments={','.join(a.instrument for a in rows)};answered_by={answered_by}"
+    auditlog.record(user, AuditEvent.CREATE, r, clinic=r.course.clinic, detail=detail)
+    return rows
+
+
+@transaction.atomic
+def do_enter_questionnaire(
+    user: Any,
+    course: Course,
+    instruments: list[str],
+    plan_key: str,
+    answers_by_instrument: Mapping[str, InstrumentAnswers],
+    into: QuestionnaireRound | None = None,
+) -> QuestionnaireRound:
+    """The clinician enters answers on the patient's behalf: into a sent, unanswered round
+    (its link is then used up) or a new round without a link."""
+    if into is None:
+        into = QuestionnaireRound.objects.create(
+            course=course, plan_key=plan_key, instruments=list(instruments), created_by=user
+        )
+    elif into.course_id != course.pk:
+        raise RoundClosed("another course")
+    if into.completed_at is not None:
+        raise RoundClosed("answered")
+    # entered in the clinic, an expired link does not stop the clinician
+    rows = _store_answers(into, answers_by_instrument)
+    now = timezone.now()
+    updated = QuestionnaireRound.objects.filter(pk=into.pk, completed_at__isnull=True).update(
+        completed_at=now, answered_by=QuestionnaireRound.CLINICIAN
+    )
+    if updated != 1:
+        raise RoundClosed("answered")
+    into.completed_at = now
+    into.answered_by = QuestionnaireRound.CLINICIAN
+    QuestionnaireAnswer.objects.bulk_create(rows)
+    detail = (
+        f"instruments={','.join(a.instrument for a in rows)};"
+        f"answered_by={QuestionnaireRound.CLINICIAN}"
+    )
+    auditlog.record(user, AuditEvent.CREATE, into, clinic=course.clinic, detail=detail)
+    return into
