@@ -49,5 +49,8 @@ check: lint typecheck test
 bench: install
 	$(PY) bench/audit_bench.py
 
+bench-web: install
+	$(PY) bench/web_bench.py
+
 clean:
 	rm -rf $(VENV) var bench/out

@@ -28,12 +28,23 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_server(data_dir: Path, **extra_env: str) -> Iterator[str]:
+def running_server(
+    data_dir: Path, workers: int = 2, threads: int = 2, **extra_env: str
+) -> Iterator[str]:
     """Start `forlob serve` on a free port; yields its base URL; stops it afterwards."""
     port = free_port()
     log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [FORLOB, "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+        [
+            FORLOB,
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ],
         env=server_env(data_dir, **extra_env),
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 from fhir.resources.R4B.bundle import Bundle
+from tests.web.base import BaseTestCase
 from typer.testing import CliRunner
 
 from forlob.cli import app
 from forlob.web.actions.courses import do_add_service_line
 from forlob.web.checking import LineDraft
 from forlob.web.models import AuditEvent
-from tests.web.base import BaseTestCase
 
 
 class FhirCliTestCase(BaseTestCase):

@@ -10,7 +10,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from tests.web.server import FORLOB, running_server, server_env
 
 

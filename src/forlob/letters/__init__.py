@@ -15,7 +15,7 @@ referral; status with the outcome measures, the patient's view and attendance; t
 suggestions for further work-up, only when the clinician gave one; information to the patient);
 a course whose `profession` is "chiropractic" follows the chiropractors' list (diagnosis,
 reason, clinical problem, course of treatment, findings, imaging, suggestions). `date` is the
-letter's date: by default the closing date, else the last service, else the start.
+letter's date: by default the closing date, or today for a course still running.
 
 A `Letter` is immutable: `kind`, `title`, `header` (recipient, sender, date and the patient
 line, the only place the CPR number is written, as DDMMYY-XXXX) and `sections` (`Section`

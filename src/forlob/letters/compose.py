@@ -20,7 +20,7 @@ __all__ = ["compose", "discharge_letter", "format_cpr", "rheumatology_referral"]
 
 def discharge_letter(record: CourseRecord, *, date: dt.date | None = None) -> Letter:
     """The discharge letter (epikrise) to the patient's GP, by the course's profession's list
-    in 003 §4.6. `date` defaults to the closing date, else the last service, else the start."""
+    in 003 §4.6. `date` defaults to the closing date, or today for a course still running."""
     return compose("discharge", record, date=date)
 
 
@@ -30,6 +30,7 @@ def rheumatology_referral(record: CourseRecord, *, date: dt.date | None = None) 
 
 
 def compose(kind: str, record: CourseRecord, *, date: dt.date | None = None) -> Letter:
+    """The letter of `kind` ("discharge" or "referral-rheumatology"); KeyError for another."""
     texts = load_texts()
     spec = texts.letter(kind, record.profession)
     ctx = Context(record=record, texts=texts, catalogue=load_catalogue())
@@ -52,13 +53,9 @@ def format_cpr(cpr: str) -> str:
 
 
 def _letter_date(record: CourseRecord) -> dt.date:
-    if record.closing_date is not None:
-        return record.closing_date
-    if record.services:
-        return max(s.date for s in record.services)
-    if record.start_date is not None:
-        return record.start_date
-    return dt.date.today()
+    # 001/000: the discharge letter is written at the closing consultation; a letter from a
+    # course still running is written the day it is made
+    return record.closing_date if record.closing_date is not None else dt.date.today()
 
 
 def _tidy(text: str) -> str:

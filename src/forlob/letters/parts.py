@@ -143,6 +143,8 @@ def _instrument_name(entry: ScoreEntry) -> str:
         return entry.instrument
     # "Numerisk smerteskala (Numeric Pain Rating Scale)" → "Numerisk smerteskala (NPRS)"
     short = re.sub(r"\s*\([^)]*\)", "", inst.name_da).strip()
+    if inst.abbreviation.casefold() in short.casefold():
+        return short
     return f"{short} ({inst.abbreviation})"
 
 
@@ -255,13 +257,16 @@ def scores(ctx: Context) -> list[str]:
 
 
 def latest_scores(ctx: Context) -> list[str]:
-    """The latest measurement per instrument, named by what it tells (pain, function)."""
+    """The latest measurement per instrument, named by what it tells (pain, function); an
+    aspect no instrument measured is left for the clinician to fill in."""
+    aspects = ctx.texts.aspects
     lines = []
+    measured = set()
     for name in ctx.record.instruments:
         last = ctx.record.scores_of(name)[-1]
         inst = _instrument(name)
-        aspects = ctx.texts.aspects
         aspect = aspects.get(inst.id, aspects["default"]) if inst else aspects["default"]
+        measured.add(aspect)
         lines.append(
             ctx.texts.say(
                 "latest_score",
@@ -271,9 +276,12 @@ def latest_scores(ctx: Context) -> list[str]:
                 date=danish_date(last.date),
             )
         )
-    if not lines:
-        return []
-    return ["\n".join([ctx.texts.say("latest_intro"), *lines])]
+    blocks = ["\n".join([ctx.texts.say("latest_intro"), *lines])] if lines else []
+    wanted = dict.fromkeys(a for key, a in aspects.items() if key != "default")
+    missing = [a for a in wanted if a not in measured]
+    if missing:
+        blocks.append("\n".join(ctx.texts.say("fill_in", label=a) for a in missing))
+    return blocks
 
 
 # -- attendance and services -----------------------------------------------------------------
@@ -299,7 +307,9 @@ def attendance(ctx: Context) -> list[str]:
     record = ctx.record
     days = sorted({s.date for s in record.services if s.code not in ctx.texts.not_attendance})
     blocks = []
-    if days:
+    if len(days) == 1:
+        blocks.append(say("visits_one", date=danish_date(days[0])))
+    elif days:
         blocks.append(
             say(
                 "visits",

@@ -69,8 +69,8 @@ def letter_html(letter: Letter, *, document: bool = True) -> str:
     if letter.title:
         out.append(f"<h1>{_esc(letter.title)}</h1>")
     if letter.header:
-        lines = "<br>\n".join(_esc(line) for line in letter.header)
-        out.append(f'<p class="letter-header">{lines}</p>')
+        header = "<br>\n".join(_esc(line) for line in letter.header)
+        out.append(f'<p class="letter-header">{header}</p>')
     for section in letter.sections:
         out.append("<section>")
         out.append(f"<h2>{_esc(section.heading)}</h2>")
@@ -104,7 +104,9 @@ def _fonts() -> TTFont:
             font = TTFont(name, str(path))
         pdfmetrics.registerFont(font)
         regular = regular or font
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
+    )
     assert regular is not None
     return regular
 
@@ -126,7 +128,9 @@ def _printable(text: str, font: TTFont) -> str:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13.5, spaceAfter=4)
+    base = ParagraphStyle(
+        "body", fontName=FONT, bulletFontName=FONT, fontSize=10, leading=13.5, spaceAfter=4
+    )
     return {
         "title": ParagraphStyle(
             "title", parent=base, fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=10

@@ -95,6 +95,7 @@ PHRASES: dict[str, frozenset[str]] = {
         "latest_intro": (),
         "latest_score": ("aspect", "name", "value", "date"),
         "visits": ("count", "times", "first", "last"),
+        "visits_one": ("date",),
         "visits_none": (),
         "plan_summary": ("done", "planned"),
         "plan_missed": ("label", "when"),
@@ -221,7 +222,7 @@ class Texts:
 
     def __init__(self, texts: _TextsFile, letters: _LettersFile) -> None:
         self._phrases = texts.phrases
-        self.professions: dict[str, str] = dict(texts.professions)
+        self.professions: dict[str, str] = {str(k): v for k, v in texts.professions.items()}
         self.units = texts.units
         self.change_units = texts.change_units
         self.aspects = texts.aspects

@@ -12,6 +12,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
@@ -68,7 +69,7 @@ class PatientIn(Schema):
     def _name(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise PydanticCustomError("name_empty", "A name is required.")
+            raise PydanticCustomError("name_empty", _("A name is required."))
         return value
 
     @field_validator("email")
@@ -79,7 +80,8 @@ class PatientIn(Schema):
             try:
                 validate_email(value)
             except DjangoValidationError:
-                raise PydanticCustomError("email_invalid", "Not a valid e-mail address.") from None
+                msg = _("Not a valid e-mail address.")
+                raise PydanticCustomError("email_invalid", msg) from None
         return value
 
 
@@ -113,7 +115,8 @@ class ReferralIn(Schema):
         None,
         ge=1,
         le=3,
-        description="Programme group (003 Bilag 4); suggested from the diagnosis code when left out",
+        description="Programme group (003 Bilag 4); suggested from the diagnosis code "
+        "when left out",
     )
 
 
@@ -150,7 +153,7 @@ class CourseIn(Schema):
         if value not in known:
             raise PydanticCustomError(
                 "pathway_unknown",
-                "Unknown pathway; one of {known}.",
+                _("Unknown pathway; one of {known}."),
                 {"known": ", ".join(sorted(known))},
             )
         return value
@@ -201,7 +204,10 @@ class LineIn(Schema):
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:
-        return value.strip()
+        value = value.strip()
+        if value not in load_catalogue().codes:
+            raise PydanticCustomError("code_unknown", _("Not a service code of the catalogue."))
+        return value
 
 
 class LineOut(Schema):
@@ -278,3 +284,13 @@ class RoundOut(Schema):
     completed_at: dt.datetime | None
     answered_by: str
     scores: list[ScoreOut]
+
+
+class FhirBundleOut(Schema):
+    """A FHIR R4B Bundle (type collection); the resources are FHIR's, not described here."""
+
+    resourceType: Literal["Bundle"]
+    type: str
+    entry: list[dict[str, object]] = []
+
+    model_config = {"extra": "allow"}

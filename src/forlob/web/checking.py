@@ -40,6 +40,14 @@ class Finding:
     service_date: str | None
     code: str | None
 
+    @property
+    def date(self) -> dt.date | None:
+        """The line's date as a date (for display), None when the engine gave none."""
+        try:
+            return dt.date.fromisoformat(self.service_date) if self.service_date else None
+        except ValueError:
+            return None
+
 
 @dataclass
 class CheckResult:

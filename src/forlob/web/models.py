@@ -247,7 +247,6 @@ class Letter(models.Model):
     DISCHARGE = "discharge"
     RHEUMATOLOGY = "rheumatology_referral"
     KINDS = [(DISCHARGE, _("Discharge letter")), (RHEUMATOLOGY, _("Referral to rheumatology"))]
-    DISCHARGE_TITLE = "Epikrise"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=30, choices=KINDS)

@@ -12,6 +12,7 @@ from forlob.web.views import (
     lines,
     patients,
     questionnaires,
+    report,  # worklist area: clinic outcome report
     worklist,
 )
 
@@ -53,6 +54,7 @@ urlpatterns = [
     path("courses/<int:course_id>/export.csv", exports.course_export, name="course-export"),
     path("clinic/export.csv", exports.clinic_export, name="clinic-export"),
     path("clinic/audit-log/", auditlog.audit_log, name="audit-log"),
+    path("clinic/report/", report.clinic_report, name="clinic-report"),  # worklist area: report
     path("courses/<int:course_id>/letters/<str:kind>/", letters.letter_edit, name="letter"),
     path("courses/<int:course_id>/letters/<str:kind>.pdf", letters.letter_pdf, name="letter-pdf"),
     path("api/v1/", api.urls),

@@ -184,7 +184,8 @@ def do_submit_questionnaire(
     rows = _store_answers(r, answers_by_instrument)
     # one conditional UPDATE: of two submissions racing, exactly one finds the round open
     open_rounds = QuestionnaireRound.objects.filter(pk=r.pk, completed_at__isnull=True)
-    if r.answered_by != QuestionnaireRound.CLINICIAN and answered_by == QuestionnaireRound.PATIENT:
+    if answered_by == QuestionnaireRound.PATIENT:
+        # entered in the clinic, an expired link does not stop the clinician
         open_rounds = open_rounds.exclude(expires_at__lte=now)
     if open_rounds.update(completed_at=now, answered_by=answered_by) != 1:
         raise RoundClosed("answered or expired")
@@ -213,22 +214,5 @@ def do_enter_questionnaire(
         )
     elif into.course_id != course.pk:
         raise RoundClosed("another course")
-    if into.completed_at is not None:
-        raise RoundClosed("answered")
-    # entered in the clinic, an expired link does not stop the clinician
-    rows = _store_answers(into, answers_by_instrument)
-    now = timezone.now()
-    updated = QuestionnaireRound.objects.filter(pk=into.pk, completed_at__isnull=True).update(
-        completed_at=now, answered_by=QuestionnaireRound.CLINICIAN
-    )
-    if updated != 1:
-        raise RoundClosed("answered")
-    into.completed_at = now
-    into.answered_by = QuestionnaireRound.CLINICIAN
-    QuestionnaireAnswer.objects.bulk_create(rows)
-    detail = (
-        f"instruments={','.join(a.instrument for a in rows)};"
-        f"answered_by={QuestionnaireRound.CLINICIAN}"
-    )
-    auditlog.record(user, AuditEvent.CREATE, into, clinic=course.clinic, detail=detail)
+    do_submit_questionnaire(into, answers_by_instrument, QuestionnaireRound.CLINICIAN, user)
     return into

@@ -111,8 +111,8 @@ class CourseStartForm(forms.Form):
 
     def __init__(self, clinic: Clinic, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pathway"].choices = pathway_choices()  # type: ignore[attr-defined]
-        self.fields["clinician"].queryset = clinic_users(clinic)  # type: ignore[attr-defined]
+        self.fields["pathway"].choices = pathway_choices()
+        self.fields["clinician"].queryset = clinic_users(clinic)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -126,14 +126,12 @@ class CourseEditForm(forms.Form):
         label=_("Planned closing consultation"), required=False, widget=DateInput()
     )
     status = forms.ChoiceField(label=_("Status"), choices=Course.STATUSES)
-    clinician = ClinicianField(
-        label=_("Clinician"), queryset=User.objects.none(), required=False
-    )
+    clinician = ClinicianField(label=_("Clinician"), queryset=User.objects.none(), required=False)
 
     def __init__(self, course: Course, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.course = course
-        self.fields["clinician"].queryset = clinic_users(course.clinic)  # type: ignore[attr-defined]
+        self.fields["clinician"].queryset = clinic_users(course.clinic)
         if not is_lbp(course.pathway):
             del self.fields["planned_closing"]
 
@@ -166,7 +164,7 @@ class LineForm(forms.Form):
 
     def __init__(self, pathway: str, *args: Any, extra_codes: tuple[str, ...] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = code_choices(pathway, extra_codes)  # type: ignore[attr-defined]
+        self.fields["code"].choices = code_choices(pathway, extra_codes)
 
     def require_reason(self) -> None:
         """Mark the reason field required (warnings found and no reason given)."""
@@ -211,7 +209,7 @@ class CodeHelpForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "help")
         super().__init__(*args, **kwargs)
-        self.fields["criteria"].choices = criterion_choices()  # type: ignore[attr-defined]
+        self.fields["criteria"].choices = criterion_choices()
 
 
 def parse_date(value: Any) -> dt.date | None:

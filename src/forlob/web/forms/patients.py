@@ -120,9 +120,7 @@ class PatientEditForm(_ContactFields):
 class ReferralForm(forms.Form):
     date = forms.DateField(label=_("Referral date"), widget=_DATE_WIDGET)
     gp_name = forms.CharField(label=_("Referring GP"), max_length=200)
-    gp_provider_id = forms.CharField(
-        label=_("GP provider number"), max_length=20, required=False
-    )
+    gp_provider_id = forms.CharField(label=_("GP provider number"), max_length=20, required=False)
     diagnosis_system = forms.ChoiceField(
         label=_("Diagnosis code system"), choices=Referral.SYSTEMS, initial=Referral.ICPC
     )
@@ -133,7 +131,9 @@ class ReferralForm(forms.Form):
         help_text=_("For example L86 (ICPC) or DM543 (ICD-10)."),
     )
     diagnosis_text = forms.CharField(label=_("Diagnosis"), max_length=300)
-    reason = forms.CharField(label=_("Reason for referral"), required=False, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason for referral"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     group = forms.TypedChoiceField(
         label=_("Group"),
         choices=GROUP_CHOICES,

@@ -235,9 +235,9 @@ class AnswerForm(forms.Form):
                     for n in range(1, PSFS_ACTIVITIES + 1)
                 ]
                 item = inst.items[0]
-                section.optional_note = " · ".join(
-                    f"{o.score} = {_text(o.da, o.en)}" for o in item.options
-                )
+                anchors = " · ".join(f"{o.score} = {_text(o.da, o.en)}" for o in item.options)
+                room = _("This form has room for %(n)d activities.") % {"n": PSFS_ACTIVITIES}
+                section.optional_note = f"{room} {anchors}"
             else:
                 section.fields = [self[f"{inst.id}-{item.id}"] for item in inst.items]
                 if inst.kind == "sections" and inst.max_missing:

@@ -1,11 +1,49 @@
-"""Stub: to be written."""
+"""Export service lines as the audit CSV (issue 4 §9): one course, or the whole active clinic.
 
-from django.http import HttpRequest, HttpResponse
+Any member of the clinic may export (the billing is the clinic's); each export is recorded
+in the audit log as EXPORT. The clinic's file is streamed, so its size does not matter.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from forlob.web import auditlog
+from forlob.web.access import access_course, active_clinic
+from forlob.web.exports import (
+    clinic_filename,
+    clinic_rows,
+    course_filename,
+    course_rows,
+    csv_chunks,
+)
+from forlob.web.models import AuditEvent
+
+CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
-def course_export(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse("not yet", status=501)
+def _attachment(filename: str) -> str:
+    return f'attachment; filename="{filename}"'
 
 
-def clinic_export(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    return HttpResponse("not yet", status=501)
+@login_required
+@require_GET
+def course_export(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = access_course(request.user, course_id)
+    auditlog.record(request.user, AuditEvent.EXPORT, course, detail="audit_csv")
+    response = HttpResponse("".join(csv_chunks(course_rows(course))), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = _attachment(course_filename(course, timezone.localdate()))
+    return response
+
+
+@login_required
+@require_GET
+def clinic_export(request: HttpRequest) -> StreamingHttpResponse:
+    clinic = active_clinic(request)
+    auditlog.record(request.user, AuditEvent.EXPORT, clinic, detail="audit_csv")
+    response = StreamingHttpResponse(csv_chunks(clinic_rows(clinic)), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = _attachment(clinic_filename(clinic, timezone.localdate()))
+    return response

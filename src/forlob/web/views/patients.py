@@ -138,7 +138,7 @@ def _referral_rows(patient: Patient, today: dt.date) -> list[ReferralRow]:
     rows = []
     for referral in patient.referrals.prefetch_related(Prefetch("courses", queryset=courses)):
         row = ReferralRow(referral)
-        dates = []
+        dates: list[dt.date] = []
         for course in referral.courses.all():
             course_lines = list(course.lines.all())
             row.courses.append(CourseRow(course, course_start(course, course_lines)))

@@ -1,0 +1,39 @@
+"""The clinic's outcome report: per pathway, courses, mean PROM change and share reaching the
+MCID (issue 4 §7: answers of patients without consent are left out of reports).
+
+Aggregates only, no patient is named; every member of the active clinic may read it. Two
+queries whatever the clinic's size: its courses, and its reportable answers.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from forlob.reports import Measurement, outcome_report
+from forlob.web.access import active_clinic
+from forlob.web.models import Course, QuestionnaireAnswer
+from forlob.web.outcomes import reportable_answers
+
+
+@login_required
+@require_GET
+def clinic_report(request: HttpRequest) -> HttpResponse:
+    clinic = active_clinic(request)
+    courses = dict(Course.objects.filter(clinic=clinic).values_list("pk", "pathway"))
+    rows = reportable_answers(
+        QuestionnaireAnswer.objects.filter(round__course__clinic=clinic)
+    ).values_list(
+        "round__course_id", "instrument", "unit", "round__completed_at", "round_id", "score"
+    )
+    measurements = [
+        Measurement(course_id=c, instrument=i, unit=u, answered_at=at, order=r, score=s)
+        for c, i, u, at, r, s in rows
+    ]
+    return render(
+        request,
+        "forlob/report.html",
+        {"clinic": clinic, "report": outcome_report(courses, measurements)},
+    )
