@@ -241,3 +241,15 @@ class DateFormatTestCase(SimpleTestCase):
             with self.subTest(language=language), translation.override(language):
                 self.assertEqual(formats.date_format(day, "SHORT_DATE_FORMAT"), "22.11.2026")
                 self.assertEqual(formats.date_format(day, "DATE_FORMAT"), "22.11.2026")
+
+
+class BrowserLanguageTestCase(TestCase):
+    def test_an_english_browser_still_gets_danish_until_the_user_chooses(self) -> None:
+        r = self.client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        self.assertContains(r, "Log ind")
+        self.assertContains(r, 'lang="da"')
+
+    def test_the_language_menu_names_each_language_in_itself(self) -> None:
+        r = self.client.get("/login/")
+        self.assertContains(r, ">Dansk<")
+        self.assertContains(r, ">English<")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 
 def setup_django() -> None:
@@ -38,34 +37,28 @@ def prepare(verbose: bool = True) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
-    from gunicorn.app.base import BaseApplication
-
-    class _App(BaseApplication):
-        def load_config(self) -> None:
-            for key, value in {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "threads": threads,
-                "worker_class": "gthread",
-                "timeout": 60,
-                # no query strings in the access log: a questionnaire link's token never
-                # reaches a log file (the path holds it, so the path is left out too)
-                "accesslog": "-",
-                "access_log_format": '%(h)s "%(m)s" %(s)s %(b)s %(M)sms',
-            }.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            from forlob.web.wsgi import application
-
-            return application
-
-    _App().run()
+def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "forlob.web.wsgi:application",
+        f"--bind={host}:{port}",
+        f"--workers={workers}",
+        f"--threads={threads}",
+        "--worker-class=gthread",
+        "--timeout=60",
+        # no paths in the access log: a questionnaire link's token is in its path
+        "--access-logfile=-",
+        '--access-logformat=%(h)s "%(m)s" %(s)s %(b)s %(M)sms',
+    ]
 
 
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     setup_django()
     prepare()
     sys.stderr.write(f"forlob: serving on http://{host}:{port}/\n")
-    run_gunicorn(host, port, workers, threads)
+    sys.stderr.flush()
+    # A fresh process image for gunicorn: preparing ran the rule engine (demo data), and
+    # Polars' thread pool does not survive gunicorn's fork (workers would hang in it).
+    os.execv(sys.executable, gunicorn_argv(host, port, workers, threads))
