@@ -60,7 +60,8 @@ class ReferralCreateTestCase(BaseTestCase):
     def suggest(self, code: str, system: str = "ICPC", **more: str):  # type: ignore[no-untyped-def]
         self.login(self.alice)
         fields = _form(diagnosis_code=code, diagnosis_system=system, diagnosis_text="", **more)
-        r = self.client.post(self.url(), {**fields, "suggest": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+        self.client.cookies["django_language"] = "en"  # the page's English texts
+        r = self.client.post(self.url(), {**fields, "suggest": "1"})
         self.assertEqual(r.status_code, 200)
         self.assertFalse(self.new_referrals().exists())  # suggesting saves nothing
         return r

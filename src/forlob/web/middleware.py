@@ -1,8 +1,9 @@
 """Danish unless the user chose otherwise (issue 4 §12).
 
 Django's LocaleMiddleware would follow the browser's Accept-Language, so a clinic PC with an
-English browser would show English. forlob is Danish by default: only the language the user
-picked in the menu (the language cookie) changes it.
+English browser would show English. forlob's pages are Danish by default: only the language
+the user picked in the menu (the language cookie) changes it. The JSON API negotiates as usual
+(Accept-Language), since an integration states what it wants there.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from django.utils import translation
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith("/api/"):
+            super().process_request(request)
+            return
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)

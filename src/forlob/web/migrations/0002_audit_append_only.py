@@ -1,13 +1,15 @@
 """The audit log is append-only in the database too, not only in the model's save()/delete():
 a bulk update or delete through the ORM or SQL is refused by a trigger.
 
-SQLite refuses updates only: Django empties tables with DELETE there (between transactional
-tests, `flush`), while PostgreSQL uses TRUNCATE, which row triggers do not see."""
+(On SQLite this also stops `manage flush` and Django's transactional test cases from emptying
+the table; forlob's tests use rollback test cases and a separate server for browser tests.)"""
 
 from django.db import migrations
 
 SQLITE = [
     """CREATE TRIGGER forlob_auditevent_no_update BEFORE UPDATE ON forlob_auditevent
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
+    """CREATE TRIGGER forlob_auditevent_no_delete BEFORE DELETE ON forlob_auditevent
        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
 ]
 POSTGRES = [
