@@ -86,7 +86,7 @@ def build(patients: int, lines_per_patient: int, clinics: int, seed: int) -> Non
         )
         user = User.objects.create_user("bench", "bench@example.invalid", PASSWORD)
         Membership.objects.create(user=user, clinic=cl[0], role=Membership.ADMIN)
-        token = create_token(user, "bench")
+        _row, token = create_token(user, "bench")
         (OUT / "token").write_text(token)
         pts = Patient.objects.bulk_create(
             Patient(
@@ -264,6 +264,7 @@ def main() -> None:
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True, exist_ok=True)
     if not (OUT / "courses.json").exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
         setup(data_dir)
         build(args.patients, args.lines_per_patient, args.clinics, args.seed)
     ids = json.loads((OUT / "courses.json").read_text())
