@@ -227,7 +227,17 @@ def run_wrk(wrk: str, base: str, script: str, connections: int, seconds: int) ->
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     done = subprocess.run(
-        [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", f.name, base],
+        [
+            wrk,
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            f.name,
+            base,
+        ],
         capture_output=True,
         text=True,
         check=True,
