@@ -274,6 +274,47 @@ def fhir(
         out.write_text(text + "\n", encoding="utf-8")
 
 
+class LetterFormat(StrEnum):
+    text = "text"
+    html = "html"
+    pdf = "pdf"
+
+
+@app.command()
+def letter(
+    course_id: Annotated[int, typer.Argument(help="The course's id in the clinic app")],
+    kind: Annotated[
+        str, typer.Option("--kind", help="discharge or rheumatology_referral")
+    ] = "discharge",
+    format: Annotated[LetterFormat, typer.Option("--format", "-f")] = LetterFormat.text,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here, not stdout")] = None,
+) -> None:
+    """A course's letter (the saved text, else the prefilled one) as text, HTML or PDF."""
+    from forlob.web.serve import setup_django
+
+    setup_django()
+    from forlob.web.documents import LETTER_KINDS, course_letter
+    from forlob.web.models import Course
+
+    if kind not in LETTER_KINDS:
+        _fail(f"unknown letter kind {kind!r} (known: {', '.join(LETTER_KINDS)})")
+    found = Course.objects.select_related("clinic", "patient", "referral").filter(pk=course_id)
+    course = found.first()
+    if course is None:
+        _fail(f"no course {course_id} in the database")
+    doc, _saved = course_letter(course, kind)
+    if format is LetterFormat.pdf:
+        if out is None:
+            _fail("a PDF needs --out FILE")
+        out.write_bytes(doc.pdf())
+        return
+    text = doc.text() if format is LetterFormat.text else doc.html()
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
 @app.command()
 def version() -> None:
     """Print forlob's version."""

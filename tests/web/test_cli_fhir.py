@@ -39,3 +39,24 @@ class FhirCliTestCase(BaseTestCase):
         result = CliRunner().invoke(app, ["fhir", "999999"])
         self.assertEqual(result.exit_code, 2)
         self.assertIn("no course 999999", result.output)
+
+
+class LetterCliTestCase(BaseTestCase):
+    def test_it_prints_the_prefilled_discharge_letter_and_writes_its_pdf(self) -> None:
+        course = self.start_course("NRL", dt.date(2025, 1, 13))
+        do_add_service_line(self.alice, course, LineDraft(dt.date(2025, 1, 13), "0241"))
+        result = CliRunner().invoke(app, ["letter", str(course.pk)])
+        self.assertEqual(result.exit_code, 0, result.output)
+        self.assertIn("Hanne Hansen, CPR 010180-1234", result.output)
+        out = Path(self.enterContext(__import__("tempfile").TemporaryDirectory())) / "l.pdf"
+        result = CliRunner().invoke(
+            app, ["letter", str(course.pk), "--format", "pdf", "--out", str(out)]
+        )
+        self.assertEqual(result.exit_code, 0, result.output)
+        self.assertTrue(out.read_bytes().startswith(b"%PDF"))
+
+    def test_it_refuses_an_unknown_letter_kind(self) -> None:
+        course = self.start_course("NRL", dt.date(2025, 1, 13))
+        result = CliRunner().invoke(app, ["letter", str(course.pk), "--kind", "poem"])
+        self.assertEqual(result.exit_code, 2)
+        self.assertIn("unknown letter kind", result.output)
