@@ -13,6 +13,7 @@ from forlob.web.views import (
     patients,
     questionnaires,
     report,  # worklist area: clinic outcome report
+    triage,
     worklist,
 )
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("patients/new/", patients.patient_create, name="patient-create"),
     path("patients/<int:patient_id>/", patients.patient_detail, name="patient"),
     path("patients/<int:patient_id>/edit/", patients.patient_edit, name="patient-edit"),
+    path("patients/<int:patient_id>/triage/", triage.patient_triage, name="patient-triage"),
     path(
         "patients/<int:patient_id>/referrals/new/",
         patients.referral_create,
