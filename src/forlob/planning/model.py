@@ -71,10 +71,12 @@ class ItemProgress:
     """Where one planned item stands on a given day (what the clinic's worklist shows).
 
     `done_on` is the date of the line that completed the item (for a questionnaire round: the
-    date of its consultation); `count` is how many matching lines were attributed to it.
+    date of its consultation); `count` is how many matching lines were attributed to it, and
+    `lines` their positions in the services given to `progress`.
     """
 
     item: PlannedItem
     state: ProgressState
     done_on: dt.date | None = None
     count: int = 0
+    lines: tuple[int, ...] = ()

@@ -21,8 +21,10 @@ def progress(
     A series is done once `min_count` lines (at least one) are registered. A questionnaire
     round is done when its consultation is, since the answers serve that consultation.
     Lines dated after `today` are ignored: the worklist shows what has happened.
+    `ItemProgress.lines` holds the positions in `services` of the lines each item took.
     """
-    lines = sorted((d, c) for d, c in services if d <= today)
+    # (date, code, position): the position tells the caller which of its lines counted
+    lines = sorted((d, c, i) for i, (d, c) in enumerate(services) if d <= today)
     used = [False] * len(lines)
     by_key: dict[str, ItemProgress] = {}
     for item in plan.items:
@@ -30,18 +32,21 @@ def progress(
             continue
         needed = max(item.min_count, 1)
         take = item.max_count if item.is_series else 1
-        matched: list[dt.date] = []
-        for i, (d, code) in enumerate(lines):
-            if used[i] or code not in item.codes:
+        matched: list[tuple[dt.date, int]] = []
+        for n, (d, code, i) in enumerate(lines):
+            if used[n] or code not in item.codes:
                 continue
             if take is not None and len(matched) >= take:
                 break
-            used[i] = True
-            matched.append(d)
+            used[n] = True
+            matched.append((d, i))
+        positions = tuple(i for _d, i in matched)
         if len(matched) >= needed:
-            by_key[item.key] = ItemProgress(item, "done", matched[needed - 1], len(matched))
+            done_on = matched[needed - 1][0]
+            by_key[item.key] = ItemProgress(item, "done", done_on, len(matched), positions)
         else:
-            by_key[item.key] = ItemProgress(item, _waiting(item, today), None, len(matched))
+            state = _waiting(item, today)
+            by_key[item.key] = ItemProgress(item, state, None, len(matched), positions)
     out = []
     for item in plan.items:
         if item.kind == "consultation":

@@ -85,32 +85,9 @@ def refresh_plan(course: Course) -> None:
 
 
 def attributed_lines(
-    items: list[ItemProgress], lines: list[ServiceLine], today: dt.date
+    items: list[ItemProgress], lines: list[ServiceLine]
 ) -> dict[str, list[ServiceLine]]:
-    """Which registered lines count for which consultation item (for the course page).
-
-    The same attribution as `forlob.planning.progress`: lines up to `today` in (date, code)
-    order, each to at most one item, items in plan order, a series taking up to its
-    `max_count` lines. Keys are the plan items' keys.
-    """
-    ordered = sorted(
-        (line for line in lines if line.service_date <= today),
-        key=lambda line: (line.service_date, line.code),
-    )
-    used: set[int] = set()
-    out: dict[str, list[ServiceLine]] = {}
-    for p in items:
-        item = p.item
-        if item.kind != "consultation":
-            continue
-        take = item.max_count if item.is_series else 1
-        got: list[ServiceLine] = []
-        for line in ordered:
-            if line.pk in used or line.code not in item.codes:
-                continue
-            if take is not None and len(got) >= take:
-                break
-            used.add(line.pk)
-            got.append(line)
-        out[item.key] = got
-    return out
+    """Which registered lines count for which item (for the course page): the lines
+    `forlob.planning.progress` attributed, given the `lines` that `course_progress` was called
+    with. Keys are the plan items' keys."""
+    return {p.item.key: [lines[i] for i in p.lines] for p in items if p.item.kind == "consultation"}

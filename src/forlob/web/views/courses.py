@@ -234,7 +234,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     prefetch_related_objects([course], "lines")
     lines = list(course.lines.all())
     items = course_progress(course, today, lines)
-    by_item = attributed_lines(items, lines, today)
+    by_item = attributed_lines(items, lines)
     rows = [PlanRow(p, by_item.get(p.item.key, [])) for p in items]
     # today's place in the plan: before the first item that opens after today
     today_at = next(
