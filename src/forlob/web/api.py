@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,7 +25,6 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
-from forlob.decision import suggest_group
 from forlob.planning import PlanError
 from forlob.web import auditlog
 from forlob.web.access import (
@@ -65,6 +64,7 @@ from forlob.web.api_schemas import (
 )
 from forlob.web.checking import NEW_LINE, Finding, LineDraft, course_findings
 from forlob.web.documents import course_fhir_json
+from forlob.web.forms.patients import diagnosis_suggestion
 from forlob.web.models import AuditEvent, Clinic, Course, Patient, Referral, ServiceLine
 from forlob.web.plans import course_progress, course_start
 from forlob.web.tokens import verify_token
@@ -317,9 +317,9 @@ def create_referral(request: HttpRequest, patient_id: int, payload: ReferralIn) 
     user = _user(request)
     patient = access_patient(user, patient_id)
     data = payload.dict()
-    if data["group"] is None and data["diagnosis_code"].strip():
-        system: Literal["icpc", "icd10"] = "icpc" if data["diagnosis_system"] == "ICPC" else "icd10"
-        data["group"] = suggest_group(data["diagnosis_code"], system)
+    if data["group"] is None:
+        match = diagnosis_suggestion(data["diagnosis_code"], data["diagnosis_system"])
+        data["group"] = None if match is None else match.group
     referral = do_create_referral(user, patient, data)
     return Status(201, _referral(referral))
 
