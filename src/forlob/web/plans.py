@@ -18,12 +18,16 @@ from forlob.web.models import Course, PlanItem, ServiceLine
 _FAR_FUTURE = dt.date(9999, 12, 31)
 
 
+def registered_start(course: Course, lines: list[ServiceLine]) -> dt.date | None:
+    """The date of the course's first start code (rules.md §1), None while none is registered."""
+    starts = set(load_catalogue().start_codes(course.pathway))
+    return min((line.service_date for line in lines if line.code in starts), default=None)
+
+
 def course_start(course: Course, lines: list[ServiceLine] | None = None) -> dt.date:
     """The date of the course's first start code, or its planned start while none is registered."""
-    starts = set(load_catalogue().start_codes(course.pathway))
     rows = lines if lines is not None else list(course.lines.all())
-    dates = [line.service_date for line in rows if line.code in starts]
-    return min(dates) if dates else course.planned_start
+    return registered_start(course, rows) or course.planned_start
 
 
 def _closing(course: Course, lines: list[ServiceLine]) -> dt.date | None:

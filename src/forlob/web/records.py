@@ -22,7 +22,7 @@ from forlob.records import (
     ServiceEntry,
 )
 from forlob.web.models import Course, QuestionnaireAnswer
-from forlob.web.plans import course_progress
+from forlob.web.plans import course_progress, registered_start
 
 
 def _answers(values: list[object]) -> tuple[int | None, ...]:
@@ -70,8 +70,6 @@ def course_record(course: Course, today: dt.date | None = None) -> CourseRecord:
         cat.codes_for(["closing", "last_status", "status_after_course"], [course.pathway])
     )
     closing = min((x.service_date for x in lines if x.code in closing_codes), default=None)
-    starts = set(cat.start_codes(course.pathway))
-    start = min((x.service_date for x in lines if x.code in starts), default=None)
     clinician = course.clinician
     pathway = cat.pathways[course.pathway]
     return CourseRecord(
@@ -79,7 +77,7 @@ def course_record(course: Course, today: dt.date | None = None) -> CourseRecord:
         pathway=course.pathway,
         pathway_name=pathway.name_da,
         profession=pathway.profession,
-        start_date=start,
+        start_date=registered_start(course, lines),
         closing_date=closing,
         clinic=ClinicInfo(
             name=clinic.name,
