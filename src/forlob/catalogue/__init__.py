@@ -7,6 +7,8 @@ load with the file and key). The loaded objects are immutable.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -206,13 +208,15 @@ class _RulesFile(_Frozen):
 class Catalogue:
     """Immutable view of the catalogue with the look-ups the engine and planner need."""
 
-    def __init__(self, codes: _CodesFile, rules: _RulesFile, origin: str) -> None:
+    def __init__(self, codes: _CodesFile, rules: _RulesFile, origin: str, digest: str = "") -> None:
         self.sources = {s.id: s for s in codes.source}
         self.pathways: dict[str, Pathway] = {p.id: p for p in codes.pathway}
         self.codes: dict[str, Code] = {c.code: c for c in codes.code}
         self.params: dict[str, Param] = dict(rules.param)
         self.rules: dict[str, Rule] = {r.id: r for r in rules.rule}
         self.origin = origin
+        # identifies this catalogue's content: results computed with another are stale
+        self.digest = digest
         self._check_references(codes, rules)
 
     # -- validation across files -------------------------------------------------------
@@ -346,4 +350,7 @@ def _load(base: Any, origin: str) -> Catalogue:
         rules = _RulesFile.model_validate(rules_data)
     except ValidationError as exc:
         raise CatalogueError(_format_validation(f"{origin}/rules.toml", exc, rules_data)) from None
-    return Catalogue(codes, rules, origin)
+    digest = hashlib.sha256(
+        json.dumps([codes_data, rules_data], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    return Catalogue(codes, rules, origin, digest)

@@ -8,12 +8,15 @@ is judged by the findings it adds: those present after the change and not before
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
 
+from forlob.catalogue import load_catalogue
 from forlob.rules import audit_frame
 from forlob.web.models import Course, ServiceLine
 
@@ -142,14 +145,53 @@ def _ordered(rows: Iterable[_Row]) -> list[_Row]:
     )
 
 
+def findings_key(lines: list[ServiceLine], course: Course) -> str:
+    """The key of everything a patient's findings depend on: the catalogue, the provider, the
+    birth date and each line of the patient at the clinic (with its course's referral date).
+    `lines` in the order `_patient_lines` gives them."""
+    h = hashlib.sha256(
+        f"{load_catalogue().digest}|{course.clinic.provider_id}|{course.patient.birth_date}".encode()
+    )
+    for x in lines:
+        h.update(
+            f"|{x.pk},{x.course_id},{x.service_date},{x.code},{x.team_size},{x.quantity},"
+            f"{x.course.referral.date}".encode()
+        )
+    return h.hexdigest()
+
+
+def store_findings(
+    key: str, course_ids: Iterable[int], found: list[Finding], line_course: dict[int, int]
+) -> dict[int, list[Finding]]:
+    """Save each course's share of a patient's findings with their key; returns the shares."""
+    shares: dict[int, list[Finding]] = {c: [] for c in course_ids}
+    for f in found:
+        if isinstance(f.line, int) and line_course.get(f.line) in shares:
+            shares[line_course[f.line]].append(f)
+    for course_id, share in shares.items():
+        Course.objects.filter(pk=course_id).update(
+            findings=[dataclasses.asdict(f) for f in share], findings_key=key
+        )
+    return shares
+
+
 def course_findings(course: Course) -> list[Finding]:
-    """The findings on this course's lines now (the patient's other courses give context)."""
-    rows = _ordered(_row(line) for line in _patient_lines(course))
-    return [f for f in _findings(rows, course) if _belongs(f, rows, course)]
+    """The findings on this course's lines now (the patient's other courses give context).
 
-
-def _belongs(f: Finding, rows: list[_Row], course: Course) -> bool:
-    return any(r.key == f.line and r.course.pk == course.pk for r in rows)
+    Computed by the rule engine when anything they depend on changed, else read back: the
+    stored key covers every input, so a changed line, birth date or catalogue recomputes them
+    without any action having to remember to.
+    """
+    lines = _patient_lines(course)
+    key = findings_key(lines, course)
+    if course.findings_key == key and course.findings is not None:
+        return [Finding(**f) for f in course.findings]
+    found = _findings(_ordered(_row(line) for line in lines), course)
+    line_course = {x.pk: x.course_id for x in lines}
+    shares = store_findings(key, {course.pk, *line_course.values()}, found, line_course)
+    course.findings = [dataclasses.asdict(f) for f in shares[course.pk]]
+    course.findings_key = key
+    return shares[course.pk]
 
 
 def check_change(

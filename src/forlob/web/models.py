@@ -129,6 +129,10 @@ class Course(models.Model):
         verbose_name=_("clinician"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The rule engine's findings on this course's lines, and the key of what they were
+    # computed from (the patient's lines at the clinic, dates, catalogue): see checking.py
+    findings = models.JSONField(null=True, blank=True)
+    findings_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-planned_start", "-id"]
