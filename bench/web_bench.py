@@ -4,12 +4,16 @@
    about 20 service lines each (10 000 and 200 000 by default) over several clinics, courses
    of every pathway started over the last year, and their stored plans.
 2. Starts the production server (`forlob serve`, gunicorn) on a free port.
+   The stored findings are refreshed with one vectorised audit (forlob_refresh_findings), as
+   after a catalogue update; a clinic's database has them from the course pages' first views.
 3. Drives it with wrk (Debian's package; installed with apt when missing) at 20 connections:
    the course page (random courses of the user's clinic), the worklist, and the service-line
-   create API (token auth; a random course each time), and prints p50/p95/p99 and requests/s.
+   create API (token auth; a random course each time), and prints p50/p95/p99 and requests/s,
+   twice: users who wait 1–3 s between requests (as a locust `between(1, 3)` user), and a
+   closed loop with no wait (the saturation throughput).
 
     python bench/web_bench.py [--patients 10000] [--lines-per-patient 20] [--clinics 5]
-                              [--connections 20] [--seconds 20] [--reuse]
+                              [--connections 20] [--seconds 20] [--think-ms 1000-3000] [--reuse]
 """
 
 from __future__ import annotations
@@ -149,6 +153,15 @@ def build(patients: int, lines_per_patient: int, clinics: int, seed: int) -> Non
     (OUT / "courses.json").write_text(json.dumps(ids))
 
 
+def refresh_findings() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    t0 = time.perf_counter()
+    call_command("forlob_refresh_findings")
+    log(f"findings refreshed in {time.perf_counter() - t0:.1f} s")
+
+
 def login_cookie(base: str) -> str:
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -163,6 +176,10 @@ def login_cookie(base: str) -> str:
 
 
 LUA_COMMON = """
+think_lo, think_hi = THINK_LO, THINK_HI
+if think_hi > 0 then
+  delay = function() return math.random(think_lo, think_hi) end
+end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %.1f %.1f %.1f %.1f %d %d\\n",
     summary.requests, summary.duration, latency:percentile(50)/1000,
@@ -223,7 +240,10 @@ def ensure_wrk() -> str:
     return "wrk"
 
 
-def run_wrk(wrk: str, base: str, script: str, connections: int, seconds: int) -> dict[str, float]:
+def run_wrk(
+    wrk: str, base: str, script: str, connections: int, seconds: int, think: tuple[int, int]
+) -> dict[str, float]:
+    script = script.replace("THINK_LO", str(think[0])).replace("THINK_HI", str(think[1]))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     done = subprocess.run(
@@ -263,6 +283,7 @@ def main() -> None:
     ap.add_argument("--clinics", type=int, default=5)
     ap.add_argument("--connections", type=int, default=20)
     ap.add_argument("--seconds", type=int, default=20)
+    ap.add_argument("--think-ms", default="1000-3000", help="wait between a user's requests")
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reuse", action="store_true", help="keep an already built database")
@@ -273,10 +294,11 @@ def main() -> None:
     if not args.reuse and OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    setup(data_dir)
     if not (OUT / "courses.json").exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        setup(data_dir)
         build(args.patients, args.lines_per_patient, args.clinics, args.seed)
+    refresh_findings()
     ids = json.loads((OUT / "courses.json").read_text())
     token = (OUT / "token").read_text().strip()
     wrk = ensure_wrk()
@@ -284,26 +306,33 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from tests.web.server import running_server
 
+    lo, hi = (int(x) for x in args.think_ms.split("-"))
+    loads = [(f"think {lo}-{hi} ms", (lo, hi)), ("no think time", (0, 0))]
+    results = []
     with running_server(data_dir, workers=args.workers, threads=args.threads) as base:
         cookie = login_cookie(base)
-        rows = []
-        for name, script in (
-            ("course page", lua_course_page(ids, cookie)),
-            ("worklist", lua_worklist(cookie)),
-            ("service-line create API", lua_create(ids, token)),
-        ):
-            log(f"{name}: {args.connections} connections for {args.seconds} s")
-            rows.append((name, run_wrk(wrk, base, script, args.connections, args.seconds)))
+        for load, think in loads:
+            for name, script in (
+                ("course page", lua_course_page(ids, cookie)),
+                ("worklist", lua_worklist(cookie)),
+                ("service-line create API", lua_create(ids, token)),
+            ):
+                log(f"{name}, {load}: {args.connections} connections for {args.seconds} s")
+                r = run_wrk(wrk, base, script, args.connections, args.seconds, think)
+                results.append((load, name, r))
     print(
         f"\n{args.patients} patients, ~{args.patients * args.lines_per_patient} service lines, "
-        f"{args.clinics} clinics; {args.connections} connections, {args.seconds} s each, "
+        f"{args.clinics} clinics; {args.connections} users, {args.seconds} s each, "
         f"gunicorn {args.workers} workers x {args.threads} threads, {os.cpu_count()} cores"
     )
-    print(f"{'endpoint':<26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
-    for name, r in rows:
+    print(
+        f"{'load':<20}{'endpoint':<26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'non-2xx':>9}"
+    )
+    for load, name, r in results:
         print(
-            f"{name:<26}{r['rps']:>8.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}"
-            f"{r['non2xx']:>9}"
+            f"{load:<20}{name:<26}{r['rps']:>8.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}"
+            f"{r['p99']:>9.1f}{r['non2xx']:>9}"
         )
 
 

@@ -57,3 +57,21 @@ class StoredFindingsTestCase(BaseTestCase):
         other = Course.objects.get(pk=other.pk)
         self.assertTrue(other.findings_key)
         self.assertIn("COURSE-NO-START", {f["rule_id"] for f in other.findings or []})
+
+
+class RefreshAllTestCase(BaseTestCase):
+    def test_the_bulk_refresh_stores_what_the_course_page_would_compute(self) -> None:
+        course = self.start_course("NRL", START)
+        do_add_service_line(self.alice, course, LineDraft(START, "0241"))
+        ServiceLine.objects.create(
+            course=course, service_date=START + dt.timedelta(weeks=9), code="0244"
+        )
+        other = Patient.objects.create(
+            clinic=self.clinic, cpr="0202902345", name="Ole", birth_date=dt.date(1990, 2, 2)
+        )
+        self.assertEqual(checking.refresh_all_findings(Course.objects.all()), 1)
+        fresh = Course.objects.select_related("clinic", "patient", "referral").get(pk=course.pk)
+        with mock.patch.object(checking, "audit_frame", side_effect=AssertionError("ran")):
+            stored = course_findings(fresh)
+        self.assertEqual([f.rule_id for f in stored], ["NR-STATUS-WINDOW"])
+        self.assertFalse(Course.objects.filter(patient=other).exists())

@@ -92,44 +92,42 @@ def _patient_lines(course: Course) -> list[ServiceLine]:
         ServiceLine.objects.filter(
             course__patient_id=course.patient_id, course__clinic_id=course.clinic_id
         )
-        .select_related("course", "course__referral")
+        .select_related("course", "course__referral", "course__patient", "course__clinic")
         .order_by("service_date", "id")
     )
 
 
-def _frame(rows: list[_Row], course: Course) -> pl.DataFrame:
-    birth = course.patient.birth_date.isoformat()
+def _frame(rows: list[_Row]) -> pl.DataFrame:
     data: dict[str, list[str]] = {
-        "patient_id": [str(course.patient_id)] * len(rows),
-        "provider_id": [course.clinic.provider_id] * len(rows),
+        "patient_id": [str(r.course.patient_id) for r in rows],
+        "provider_id": [r.course.clinic.provider_id for r in rows],
         "service_date": [r.service_date.isoformat() for r in rows],
         "service_code": [r.code for r in rows],
         "course_id": [str(r.course.pk) for r in rows],
         "referral_date": [r.course.referral.date.isoformat() for r in rows],
-        "birth_date": [birth] * len(rows),
+        "birth_date": [r.course.patient.birth_date.isoformat() for r in rows],
         "team_size": ["" if r.team_size is None else str(r.team_size) for r in rows],
         "quantity": [str(r.quantity) for r in rows],
     }
     return pl.DataFrame(data, schema={k: pl.String for k in data})
 
 
-def _findings(rows: list[_Row], course: Course) -> list[Finding]:
+def _findings(rows: list[_Row]) -> list[tuple[_Row, Finding]]:
+    """Each finding with the row it is on (rows may hold several patients)."""
     if not rows:
         return []
-    found = audit_frame(_frame(rows, course))
     out = []
-    for f in found.iter_rows(named=True):
+    for f in audit_frame(_frame(rows)).iter_rows(named=True):
         r = rows[f["row"] - 1]
-        out.append(
-            Finding(
-                rule_id=f["rule_id"],
-                severity=f["severity"],
-                message=f["message"],
-                line=r.key,
-                service_date=f["service_date"],
-                code=f["service_code"],
-            )
+        finding = Finding(
+            rule_id=f["rule_id"],
+            severity=f["severity"],
+            message=f["message"],
+            line=r.key,
+            service_date=f["service_date"],
+            code=f["service_code"],
         )
+        out.append((r, finding))
     return out
 
 
@@ -175,6 +173,47 @@ def store_findings(
     return shares
 
 
+# patients per audit of refresh_all_findings: bounds memory and the SQL parameter count
+_REFRESH_BATCH = 2000
+
+
+def refresh_all_findings(courses: Iterable[Course]) -> int:
+    """Store the findings of every patient of `courses`, auditing the lines of many patients
+    at once (the vectorised engine, as `forlob audit` runs it): after a catalogue update, or
+    for a database loaded in bulk. Returns the number of courses stored."""
+    pairs = {(c.patient_id, c.clinic_id) for c in courses}
+    patients = sorted({p for p, _c in pairs})
+    stored = 0
+    for i in range(0, len(patients), _REFRESH_BATCH):
+        stored += _refresh_batch(patients[i : i + _REFRESH_BATCH], pairs)
+    return stored
+
+
+def _refresh_batch(patients: list[int], pairs: set[tuple[int, int]]) -> int:
+    by_pair: dict[tuple[int, int], list[ServiceLine]] = {}
+    for x in (
+        ServiceLine.objects.filter(course__patient_id__in=patients)
+        .select_related("course", "course__referral", "course__patient", "course__clinic")
+        .order_by("course__patient_id", "course__clinic_id", "service_date", "id")
+    ):
+        pair = (x.course.patient_id, x.course.clinic_id)
+        if pair in pairs:
+            by_pair.setdefault(pair, []).append(x)
+    rows = [_row(x) for pair_lines in by_pair.values() for x in pair_lines]
+    found: dict[tuple[int, int], list[Finding]] = {pair: [] for pair in by_pair}
+    for r, f in _findings(rows):
+        found[(r.course.patient_id, r.course.clinic_id)].append(f)
+    course_ids: dict[tuple[int, int], set[int]] = {}
+    for c in Course.objects.filter(patient_id__in=patients).only("id", "patient_id", "clinic_id"):
+        course_ids.setdefault((c.patient_id, c.clinic_id), set()).add(c.pk)
+    stored = 0
+    for pair, pair_lines in by_pair.items():
+        key = findings_key(pair_lines, pair_lines[0].course)
+        line_course = {x.pk: x.course_id for x in pair_lines}
+        stored += len(store_findings(key, course_ids[pair], found[pair], line_course))
+    return stored
+
+
 def course_findings(course: Course) -> list[Finding]:
     """The findings on this course's lines now (the patient's other courses give context).
 
@@ -186,7 +225,7 @@ def course_findings(course: Course) -> list[Finding]:
     key = findings_key(lines, course)
     if course.findings_key == key and course.findings is not None:
         return [Finding(**f) for f in course.findings]
-    found = _findings(_ordered(_row(line) for line in lines), course)
+    found = [f for _r, f in _findings(_ordered(_row(line) for line in lines))]
     line_course = {x.pk: x.course_id for x in lines}
     shares = store_findings(key, {course.pk, *line_course.values()}, found, line_course)
     course.findings = [dataclasses.asdict(f) for f in shares[course.pk]]
@@ -205,7 +244,7 @@ def check_change(
     against the change; the course page shows them all the time.
     """
     current = [_row(line) for line in _patient_lines(course)]
-    before = _findings(_ordered(current), course)
+    before = [f for _r, f in _findings(_ordered(current))]
     after_rows = [r for r in current if deleting is None or r.key != deleting.pk]
     if draft is not None:
         key: int | str = NEW_LINE
@@ -215,7 +254,7 @@ def check_change(
         after_rows.append(
             _Row(key, course, draft.service_date, draft.code, draft.team_size, draft.quantity)
         )
-    after = _findings(_ordered(after_rows), course)
+    after = [f for _r, f in _findings(_ordered(after_rows))]
     seen = {(f.line, f.rule_id) for f in before}
     if replacing is not None:
         # the edited line is judged afresh: all its findings count

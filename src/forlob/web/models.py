@@ -180,6 +180,10 @@ class PlanItem(models.Model):
     """
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="plan_items")
+    # the course's clinic and whether the course is active, kept here so the worklist filters
+    # one indexed table (refresh_plan writes both whenever the course changes)
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField()
     key = models.CharField(max_length=40)
     kind = models.CharField(max_length=20)  # consultation | questionnaire
@@ -195,7 +199,12 @@ class PlanItem(models.Model):
 
     class Meta:
         ordering = ["course", "position"]
-        indexes = [models.Index(fields=["done_on", "unreachable", "latest"])]
+        indexes = [
+            models.Index(
+                fields=["clinic", "active", "done_on", "unreachable", "latest"],
+                name="forlob_plan_clinic__active_idx",
+            )
+        ]
 
 
 class QuestionnaireRound(models.Model):

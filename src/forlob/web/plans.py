@@ -71,6 +71,8 @@ def refresh_plan(course: Course) -> None:
     PlanItem.objects.bulk_create(
         PlanItem(
             course=course,
+            clinic_id=course.clinic_id,
+            active=course.status == Course.ACTIVE,
             position=i,
             key=p.item.key,
             kind=p.item.kind,

@@ -23,6 +23,7 @@ def prepare(verbose: bool = True) -> None:
 
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
+    _refresh_statistics()
     if settings.DEMO and not Clinic.objects.exists():
         from forlob.web.demo import create_demo_data
 
@@ -35,6 +36,17 @@ def prepare(verbose: bool = True) -> None:
             "`forlob manage forlob_create_clinic`\n"
         )
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _refresh_statistics() -> None:
+    """SQLite plans queries well only with table statistics; `PRAGMA optimize` gathers them
+    where they are missing or stale (cheap when they are current). PostgreSQL's autovacuum
+    does this by itself."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize=0x10002")
 
 
 def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:

@@ -118,8 +118,8 @@ def _items(clinic: Clinic) -> QuerySet[PlanItem]:
     """Open items of the clinic's active courses, with `start` (the effective window start)."""
     return (
         PlanItem.objects.filter(
-            course__clinic=clinic,
-            course__status=Course.ACTIVE,
+            clinic=clinic,
+            active=True,
             done_on__isnull=True,
             unreachable=False,
         )
@@ -230,21 +230,24 @@ def build_worklist(clinic: Clinic, on: dt.date | None = None) -> Worklist:
         title, help_text = _TITLES[key]
         buckets.append(Bucket(key, title, help_text, rows, counts[key] or 0))
 
-    waiting = _waiting(clinic)
-    referrals_total = waiting.count()
-    referrals: list[WaitingReferral] = []
+    # one pass over the waiting referrals: the count is the length, the page its head
     latest_course = Course.objects.filter(referral=OuterRef("pk")).order_by("-id")
-    for r in (
-        waiting.annotate(course_pk=Subquery(latest_course.values("pk")[:1]))
-        .select_related("patient")
-        .order_by("date", "id")[:MAX_ROWS]
-    ):
+    waiting = list(
+        _waiting(clinic)
+        .annotate(course_pk=Subquery(latest_course.values("pk")[:1]))
+        .order_by("date", "id")
+        .values_list("pk", "course_pk")
+    )
+    referrals_total = len(waiting)
+    head = dict(waiting[:MAX_ROWS])
+    referrals: list[WaitingReferral] = []
+    for r in Referral.objects.filter(pk__in=head).select_related("patient").order_by("date", "id"):
         # a referral dated ahead (entered early) has waited 0 days so far
         w = waiting_time(r.date, None, max(on, r.date))
         referrals.append(
             WaitingReferral(
                 referral=r,
-                course_id=getattr(r, "course_pk", None),
+                course_id=head[r.pk],
                 days_waited=w.days_waited,
                 deadline=w.deadline,
                 limit_days=w.limit_days,
