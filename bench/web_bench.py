@@ -35,7 +35,10 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "bench" / "out" / "web"
+# FORLOB_DATABASE_URL=postgresql://…/NAME benchmarks PostgreSQL (the database NAME is dropped
+# and created anew unless --reuse); otherwise SQLite in the output folder
+DATABASE_URL = os.environ.get("FORLOB_DATABASE_URL", "")
+OUT = ROOT / "bench" / "out" / ("web-" + DATABASE_URL.rsplit("/", 1)[-1] if DATABASE_URL else "web")
 PASSWORD = "bench-password-not-secret"
 SERIES = {"LBP": "0266", "NR": None, "PKG": None, "TP": None}
 
@@ -151,6 +154,15 @@ def build(patients: int, lines_per_patient: int, clinics: int, seed: int) -> Non
     log(f"built in {time.perf_counter() - t0:.1f} s: {PlanItem.objects.count()} plan items")
     ids = list(Course.objects.filter(clinic=cl[0]).values_list("id", flat=True))
     (OUT / "courses.json").write_text(json.dumps(ids))
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def refresh_findings() -> None:
@@ -295,6 +307,8 @@ def main() -> None:
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True, exist_ok=True)
     data_dir.mkdir(parents=True, exist_ok=True)
+    if DATABASE_URL and not args.reuse:
+        recreate_database(DATABASE_URL)
     setup(data_dir)
     if not (OUT / "courses.json").exists():
         build(args.patients, args.lines_per_patient, args.clinics, args.seed)
@@ -309,7 +323,8 @@ def main() -> None:
     lo, hi = (int(x) for x in args.think_ms.split("-"))
     loads = [(f"think {lo}-{hi} ms", (lo, hi)), ("no think time", (0, 0))]
     results = []
-    with running_server(data_dir, workers=args.workers, threads=args.threads) as base:
+    db_env = {"FORLOB_DATABASE_URL": DATABASE_URL} if DATABASE_URL else {}
+    with running_server(data_dir, workers=args.workers, threads=args.threads, **db_env) as base:
         cookie = login_cookie(base)
         for load, think in loads:
             for name, script in (
@@ -323,7 +338,8 @@ def main() -> None:
     print(
         f"\n{args.patients} patients, ~{args.patients * args.lines_per_patient} service lines, "
         f"{args.clinics} clinics; {args.connections} users, {args.seconds} s each, "
-        f"gunicorn {args.workers} workers x {args.threads} threads, {os.cpu_count()} cores"
+        f"gunicorn {args.workers} workers x {args.threads} threads, {os.cpu_count()} cores, "
+        f"{'PostgreSQL' if DATABASE_URL else 'SQLite'}"
     )
     print(
         f"{'load':<20}{'endpoint':<26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"

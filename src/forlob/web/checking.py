@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.db import transaction
 
 from forlob.catalogue import load_catalogue
 from forlob.rules import audit_frame
@@ -189,6 +190,7 @@ def refresh_all_findings(courses: Iterable[Course]) -> int:
     return stored
 
 
+@transaction.atomic
 def _refresh_batch(patients: list[int], pairs: set[tuple[int, int]]) -> int:
     by_pair: dict[tuple[int, int], list[ServiceLine]] = {}
     for x in (

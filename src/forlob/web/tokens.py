@@ -20,6 +20,7 @@ _TOUCH_EVERY = dt.timedelta(seconds=60)
 
 
 def hash_token(raw: str) -> str:
+    """What is stored of a secret token (API tokens, questionnaire links): its SHA-256."""
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 

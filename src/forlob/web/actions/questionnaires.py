@@ -9,7 +9,6 @@ cannot both count. Audit details name instruments and channels, never the token 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,14 +25,11 @@ from forlob.prom import load_instrument, score
 from forlob.web import auditlog
 from forlob.web.forms.questionnaires import InstrumentAnswers
 from forlob.web.models import AuditEvent, Course, QuestionnaireAnswer, QuestionnaireRound
+from forlob.web.tokens import hash_token
 
 
 class RoundClosed(Exception):
     """The round was answered already, or its link has expired."""
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def find_round(token: str) -> QuestionnaireRound | None:
