@@ -17,7 +17,14 @@ from functools import cache
 from forlob.catalogue import Catalogue
 from forlob.decision.diagnosis import lookup_diagnosis
 from forlob.letters.texts import PART_NAMES, Texts
-from forlob.prom import INSTRUMENT_NAMES, Instrument, InstrumentDataError, Score, change
+from forlob.prom import (
+    INSTRUMENT_NAMES,
+    Instrument,
+    InstrumentDataError,
+    Score,
+    change,
+    stored_score,
+)
 from forlob.prom import load_instrument as _load_instrument
 from forlob.records import CourseRecord, ScoreEntry, ServiceEntry
 
@@ -150,16 +157,20 @@ def _instrument_name(entry: ScoreEntry) -> str:
 
 def _as_score(entry: ScoreEntry) -> Score:
     inst = _instrument(entry.instrument)
+    answered = max(len(entry.answers), 1)
+    if inst is not None:
+        return stored_score(inst, entry.score, inst.unit, answered)
+    # a clinic's own test: no direction, no MCID
     return Score(
-        instrument=entry.instrument if inst is None else inst.id,
+        instrument=entry.instrument,
         score=entry.score,
-        unit=entry.unit if inst is None else inst.unit,
+        unit=entry.unit,
         raw=entry.score,
         max=None,
-        answered=max(len(entry.answers), 1),
-        version="" if inst is None else inst.version,
-        higher_is_better=None if inst is None else inst.higher_is_better,
-        mcid=() if inst is None else inst.mcid,
+        answered=answered,
+        version="",
+        higher_is_better=None,
+        mcid=(),
     )
 
 

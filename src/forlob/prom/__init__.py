@@ -15,7 +15,15 @@ from forlob.prom.instruments import (
     Threshold,
     load_instrument,
 )
-from forlob.prom.scoring import Change, Score, ScoreInputError, change, other_test, score
+from forlob.prom.scoring import (
+    Change,
+    Score,
+    ScoreInputError,
+    change,
+    other_test,
+    score,
+    stored_score,
+)
 
 __all__ = [
     "INSTRUMENT_NAMES",
@@ -31,4 +39,5 @@ __all__ = [
     "load_instrument",
     "other_test",
     "score",
+    "stored_score",
 ]

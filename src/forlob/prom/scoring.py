@@ -14,6 +14,7 @@ from fractions import Fraction
 from forlob.prom.instruments import Instrument, Threshold, load_instrument
 
 __all__ = [
+    "stored_score",
     "Change",
     "Score",
     "ScoreInputError",
@@ -359,6 +360,23 @@ def _meets(threshold: Threshold, absolute: Decimal, before: Decimal) -> bool:
         return False
     # compare exactly (size/before ≥ value %) rather than via a rounded percentage
     return size * 100 >= threshold.value * abs(before)
+
+
+def stored_score(inst: Instrument, value: Decimal, unit: str, answered: int = 0) -> Score:
+    """A score read back from storage, where only its reported value was kept (the clinic's
+    database, a course record): enough for `change`, which needs the value, the direction
+    and the MCID criteria of its instrument."""
+    return Score(
+        instrument=inst.id,
+        score=value,
+        unit=unit,
+        raw=value,
+        max=None,
+        answered=answered,
+        version=inst.version,
+        higher_is_better=inst.higher_is_better,
+        mcid=inst.mcid,
+    )
 
 
 def change(before: Score, after: Score) -> Change:

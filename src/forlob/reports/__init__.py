@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from forlob.catalogue import Catalogue, load_catalogue
-from forlob.prom import INSTRUMENT_NAMES, InstrumentDataError, Score, change, load_instrument
+from forlob.prom import (
+    INSTRUMENT_NAMES,
+    InstrumentDataError,
+    Score,
+    change,
+    load_instrument,
+    stored_score,
+)
 
 __all__ = ["InstrumentOutcome", "Measurement", "PathwayOutcome", "outcome_report"]
 
@@ -61,18 +68,7 @@ class PathwayOutcome:
 
 
 def _score(m: Measurement) -> Score:
-    inst = load_instrument(m.instrument)
-    return Score(
-        instrument=inst.id,
-        score=m.score,
-        unit=m.unit,
-        raw=m.score,
-        max=None,
-        answered=0,
-        version=inst.version,
-        higher_is_better=inst.higher_is_better,
-        mcid=inst.mcid,
-    )
+    return stored_score(load_instrument(m.instrument), m.score, m.unit)
 
 
 def _instrument_order(name: str) -> tuple[int, str]:

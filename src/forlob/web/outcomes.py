@@ -31,6 +31,7 @@ from forlob.prom import (
     Score,
     Threshold,
     load_instrument,
+    stored_score,
 )
 from forlob.prom import change as prom_change
 from forlob.web.actions.questionnaires import round_state
@@ -196,18 +197,7 @@ class OutcomesContext:
 
 def _as_score(inst: Instrument, row: QuestionnaireAnswer) -> Score:
     """The stored (reported) score as a `forlob.prom.Score`, for `change`."""
-    value = Decimal(row.score)
-    return Score(
-        instrument=inst.id,
-        score=value,
-        unit=row.unit,
-        raw=value,
-        max=None,
-        answered=len(row.answers),
-        version=inst.version,
-        higher_is_better=inst.higher_is_better,
-        mcid=inst.mcid,
-    )
+    return stored_score(inst, Decimal(row.score), row.unit, len(row.answers))
 
 
 def _order(name: str) -> int:
