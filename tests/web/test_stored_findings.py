@@ -75,3 +75,16 @@ class RefreshAllTestCase(BaseTestCase):
             stored = course_findings(fresh)
         self.assertEqual([f.rule_id for f in stored], ["NR-STATUS-WINDOW"])
         self.assertFalse(Course.objects.filter(patient=other).exists())
+
+
+class CheckChangeTestCase(BaseTestCase):
+    def test_a_change_judged_against_current_stored_findings_runs_the_engine_once(self) -> None:
+        course = self.start_course("NRL", START)
+        do_add_service_line(self.alice, course, LineDraft(START, "0241"))
+        fresh = Course.objects.select_related("clinic", "patient", "referral").get(pk=course.pk)
+        course_findings(fresh)  # stores them
+        real = checking.audit_frame
+        with mock.patch.object(checking, "audit_frame", side_effect=real) as engine:
+            result = checking.check_change(fresh, LineDraft(START + dt.timedelta(weeks=4), "0243"))
+        self.assertEqual(engine.call_count, 1)
+        self.assertEqual([f.rule_id for f in result.errors], ["NR-STATUS-WINDOW"])

@@ -216,6 +216,24 @@ def _refresh_batch(patients: list[int], pairs: set[tuple[int, int]]) -> int:
     return stored
 
 
+def _current_findings(
+    course: Course, lines: list[ServiceLine], courses: list[Course]
+) -> dict[int, list[Finding]]:
+    """Each of `courses`' findings now: read back where their stored key is current, else
+    computed for the whole patient and stored. `lines`: the patient's lines at the clinic;
+    `courses`: the patient's courses at the clinic (at least those of `lines`)."""
+    key = findings_key(lines, course)
+    if all(c.findings_key == key and c.findings is not None for c in courses):
+        return {c.pk: [Finding(**f) for f in c.findings or []] for c in courses}
+    found = [f for _r, f in _findings(_ordered(_row(line) for line in lines))]
+    line_course = {x.pk: x.course_id for x in lines}
+    shares = store_findings(key, {c.pk for c in courses}, found, line_course)
+    for c in courses:
+        c.findings = [dataclasses.asdict(f) for f in shares[c.pk]]
+        c.findings_key = key
+    return shares
+
+
 def course_findings(course: Course) -> list[Finding]:
     """The findings on this course's lines now (the patient's other courses give context).
 
@@ -224,15 +242,15 @@ def course_findings(course: Course) -> list[Finding]:
     without any action having to remember to.
     """
     lines = _patient_lines(course)
-    key = findings_key(lines, course)
-    if course.findings_key == key and course.findings is not None:
-        return [Finding(**f) for f in course.findings]
-    found = [f for _r, f in _findings(_ordered(_row(line) for line in lines))]
-    line_course = {x.pk: x.course_id for x in lines}
-    shares = store_findings(key, {course.pk, *line_course.values()}, found, line_course)
-    course.findings = [dataclasses.asdict(f) for f in shares[course.pk]]
-    course.findings_key = key
-    return shares[course.pk]
+    others = [c for c in _patient_courses(course, lines) if c.pk != course.pk]
+    return _current_findings(course, lines, [course, *others])[course.pk]
+
+
+def _patient_courses(course: Course, lines: list[ServiceLine]) -> list[Course]:
+    """The patient's courses at the clinic that have lines (loaded with them, no query)."""
+    by_pk = {x.course_id: x.course for x in lines}
+    by_pk[course.pk] = course
+    return list(by_pk.values())
 
 
 def check_change(
@@ -245,8 +263,14 @@ def check_change(
     `replacing`) or a deleted one (`deleting`). Findings already there before are not counted
     against the change; the course page shows them all the time.
     """
-    current = [_row(line) for line in _patient_lines(course)]
-    before = [f for _r, f in _findings(_ordered(current))]
+    lines = _patient_lines(course)
+    current = [_row(line) for line in lines]
+    # what is there now: usually the stored findings, so a change runs the engine once
+    before = [
+        f
+        for share in _current_findings(course, lines, _patient_courses(course, lines)).values()
+        for f in share
+    ]
     after_rows = [r for r in current if deleting is None or r.key != deleting.pk]
     if draft is not None:
         key: int | str = NEW_LINE
