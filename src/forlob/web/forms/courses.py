@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forlob.catalogue import load_catalogue
 from forlob.decision.code_choice import load_code_choice
+from forlob.web.forms.widgets import PlainSelect
 from forlob.web.models import Clinic, Course
 
 # referral group (003 Bilag 4) → the pathways it leads to in the low back (issue 5 §1)
@@ -145,7 +146,7 @@ class LineForm(forms.Form):
     """A service line as the clinician enters it; the reason only when warnings need one."""
 
     service_date = forms.DateField(label=_("Date"), widget=DateInput())
-    code = forms.ChoiceField(label=_("Service code"))
+    code = forms.ChoiceField(label=_("Service code"), widget=PlainSelect())
     team_size = forms.IntegerField(
         label=_("Team size"),
         required=False,
