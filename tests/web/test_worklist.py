@@ -290,3 +290,55 @@ class WorklistTestCase(BaseTestCase):
         # session, user, active clinic; 1 count + 5 buckets; 2 referrals; header clinics
         with self.assertNumQueries(12), on_day(dt.date(2025, 1, 29)):
             self.client.get("/worklist/")
+
+
+class WorklistPagesTestCase(WorklistTestCase):
+    def overdue_courses(self, n: int) -> tuple[dt.date, int]:
+        """`n` NRL courses whose 2-week status is overdue: the day, and how many consultation
+        items are overdue that day (the start and the status of each course)."""
+        for _ in range(n):
+            self.start_course("NRL", START)
+        late = PlanItem.objects.filter(code="0243").values_list("latest", flat=True).first()
+        assert late is not None
+        day = late + dt.timedelta(days=1)
+        overdue = PlanItem.objects.filter(kind="consultation", latest__lt=day).count()
+        return day, overdue
+
+    def test_the_overview_shows_the_most_urgent_rows_and_links_to_the_whole_bucket(
+        self,
+    ) -> None:
+        from forlob.web.worklist import MAX_ROWS
+
+        day, n = self.overdue_courses(MAX_ROWS)
+        self.assertGreater(n, MAX_ROWS)
+        self.login(self.bob)
+        with on_day(day):
+            r = self.client.get("/worklist/")
+        overdue = r.context["worklist"].bucket("overdue")
+        self.assertEqual(overdue.total, n)
+        self.assertEqual(len(overdue.rows), MAX_ROWS)
+        self.assertContains(r, 'href="?bucket=overdue"')
+
+    def test_one_bucket_is_shown_whole_a_page_at_a_time(self) -> None:
+        from forlob.web.worklist import PAGE_ROWS
+
+        day, n = self.overdue_courses(PAGE_ROWS // 2 + 5)
+        self.assertGreater(n, PAGE_ROWS)
+        self.login(self.bob)
+        with on_day(day):
+            first = self.client.get("/worklist/?bucket=overdue")
+            second = self.client.get("/worklist/?bucket=overdue&page=2")
+        rows1 = {i.pk for i in first.context["worklist"].bucket("overdue").rows}
+        rows2 = {i.pk for i in second.context["worklist"].bucket("overdue").rows}
+        self.assertEqual(len(rows1), PAGE_ROWS)
+        self.assertEqual(len(rows2), n - PAGE_ROWS)
+        self.assertFalse(rows1 & rows2)
+        self.assertContains(first, "?bucket=overdue&amp;page=2")
+        # the other buckets are not shown on a bucket's page
+        self.assertNotContains(first, 'id="bucket-open_now"')
+
+    def test_an_unknown_bucket_or_page_shows_the_overview(self) -> None:
+        self.login(self.bob)
+        r = self.client.get("/worklist/?bucket=everything&page=x")
+        self.assertEqual(r.status_code, 200)
+        self.assertIsNone(r.context["worklist"].focus)

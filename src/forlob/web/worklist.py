@@ -54,9 +54,11 @@ from forlob.web.models import (
 CLOSING_SOON_WORKING_DAYS = 5
 # follow-ups whose window opens within this many calendar days
 FOLLOW_UP_HORIZON_DAYS = 30
-# rows shown per bucket, most urgent first; the heading tells the full count. A screen of
-# 50 is what a clinician reads; 200 made the page of a large clinic four times slower.
-MAX_ROWS = 50
+# rows per bucket on the worklist, most urgent first; each bucket's heading tells the full
+# count and links to the whole bucket, shown a page of PAGE_ROWS at a time
+MAX_ROWS = 15
+PAGE_ROWS = 50
+REFERRALS = "referrals"
 # the catalogue roles of follow-up consultations (looked up, never hard-coded codes)
 FOLLOW_UP_ROLES = ("follow_up_after_closing", "follow_up_after_last")
 
@@ -105,6 +107,9 @@ class Worklist:
     referrals_total: int
     referrals_limit_days: int
     by_key: dict[str, Bucket] = field(default_factory=dict)
+    # the one bucket shown whole (a page of it), or None for the overview of all buckets
+    focus: str | None = None
+    offset: int = 0
 
     def bucket(self, key: str) -> Bucket:
         return self.by_key[key]
@@ -112,6 +117,17 @@ class Worklist:
     @property
     def referrals_more(self) -> int:
         return self.referrals_total - len(self.referrals)
+
+    @property
+    def focus_total(self) -> int:
+        if self.focus == REFERRALS:
+            return self.referrals_total
+        return self.by_key[self.focus].total if self.focus else 0
+
+
+def bucket_keys() -> tuple[str, ...]:
+    """The buckets a worklist can be focused on."""
+    return (*_TITLES, REFERRALS)
 
 
 def _items(clinic: Clinic) -> QuerySet[PlanItem]:
@@ -211,8 +227,14 @@ def _waiting(clinic: Clinic) -> QuerySet[Referral]:
     )
 
 
-def build_worklist(clinic: Clinic, on: dt.date | None = None) -> Worklist:
+def build_worklist(
+    clinic: Clinic, on: dt.date | None = None, focus: str | None = None, page: int = 1
+) -> Worklist:
+    """The overview (MAX_ROWS of each bucket) or, with `focus`, page `page` of one bucket.
+    The counts of every bucket come with both (one query)."""
     on = today() if on is None else on
+    offset = (page - 1) * PAGE_ROWS if focus else 0
+    limit = PAGE_ROWS if focus else MAX_ROWS
     closing_by = add_working_days(on, CLOSING_SOON_WORKING_DAYS)
     horizon = on + dt.timedelta(days=FOLLOW_UP_HORIZON_DAYS)
     filters = _filters(on, closing_by, horizon)
@@ -221,12 +243,14 @@ def build_worklist(clinic: Clinic, on: dt.date | None = None) -> Worklist:
     counts = items.aggregate(**{k: Count("pk", filter=q) for k, q in filters.items()})
     buckets = []
     for key, q in filters.items():
-        rows = list(
-            items.filter(q)
-            .select_related("course", "course__patient")
-            .only(*_ROW_FIELDS)
-            .order_by(*_ORDER[key])[:MAX_ROWS]
-        )
+        rows: list[PlanItem] = []
+        if focus in (None, key):
+            rows = list(
+                items.filter(q)
+                .select_related("course", "course__patient")
+                .only(*_ROW_FIELDS)
+                .order_by(*_ORDER[key])[offset : offset + limit]
+            )
         title, help_text = _TITLES[key]
         buckets.append(Bucket(key, title, help_text, rows, counts[key] or 0))
 
@@ -239,7 +263,7 @@ def build_worklist(clinic: Clinic, on: dt.date | None = None) -> Worklist:
         .values_list("pk", "course_pk")
     )
     referrals_total = len(waiting)
-    head = dict(waiting[:MAX_ROWS])
+    head = dict(waiting[offset : offset + limit]) if focus in (None, REFERRALS) else {}
     referrals: list[WaitingReferral] = []
     for r in Referral.objects.filter(pk__in=head).select_related("patient").order_by("date", "id"):
         # a referral dated ahead (entered early) has waited 0 days so far
@@ -263,4 +287,6 @@ def build_worklist(clinic: Clinic, on: dt.date | None = None) -> Worklist:
         referrals_total=referrals_total,
         referrals_limit_days=load_waiting_limit().days,
         by_key={b.key: b for b in buckets},
+        focus=focus,
+        offset=offset,
     )

@@ -1,4 +1,8 @@
-"""The worklist of the active clinic (issue 4 §6; waiting referrals, issue 5 §3)."""
+"""The worklist of the active clinic (issue 4 §6; waiting referrals, issue 5 §3).
+
+`/worklist/` shows the most urgent rows of each bucket; `/worklist/?bucket=overdue&page=2`
+shows one bucket whole, a page at a time.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,30 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from forlob.web.access import active_clinic
-from forlob.web.worklist import build_worklist
+from forlob.web.worklist import PAGE_ROWS, bucket_keys, build_worklist
 
 
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
     clinic = active_clinic(request)
+    focus = request.GET.get("bucket")
+    if focus not in bucket_keys():
+        focus = None
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    wl = build_worklist(clinic, focus=focus, page=page)
+    pages = max(1, -(-wl.focus_total // PAGE_ROWS))
     return render(
-        request, "forlob/worklist.html", {"clinic": clinic, "worklist": build_worklist(clinic)}
+        request,
+        "forlob/worklist.html",
+        {
+            "clinic": clinic,
+            "worklist": wl,
+            "page": page,
+            "pages": pages,
+            "previous_page": page - 1 if page > 1 else None,
+            "next_page": page + 1 if page < pages else None,
+        },
     )
