@@ -62,26 +62,26 @@ def _pk(value: Any) -> int:
         raise Http404("not found") from None
 
 
+def _one(objects: QuerySet[Any], object_id: Any) -> Any:
+    """The object with this id among those the user may see, else 404 (whether it does not
+    exist or belongs to another clinic)."""
+    found = objects.filter(pk=_pk(object_id)).first()
+    if found is None:
+        raise Http404("not found")
+    return found
+
+
 def patients_of(user: Any) -> QuerySet[Patient]:
     return Patient.objects.filter(clinic__memberships__user=user)
 
 
 def access_patient(user: Any, patient_id: Any) -> Patient:
-    p = patients_of(user).select_related("clinic").filter(pk=_pk(patient_id)).first()
-    if p is None:
-        raise Http404("not found")
-    return p
+    return _one(patients_of(user).select_related("clinic"), patient_id)
 
 
 def access_referral(user: Any, referral_id: Any) -> Referral:
-    r = (
-        Referral.objects.filter(patient__clinic__memberships__user=user, pk=_pk(referral_id))
-        .select_related("patient", "patient__clinic")
-        .first()
-    )
-    if r is None:
-        raise Http404("not found")
-    return r
+    referrals = Referral.objects.filter(patient__clinic__memberships__user=user)
+    return _one(referrals.select_related("patient", "patient__clinic"), referral_id)
 
 
 def courses_of(user: Any) -> QuerySet[Course]:
@@ -89,37 +89,22 @@ def courses_of(user: Any) -> QuerySet[Course]:
 
 
 def access_course(user: Any, course_id: Any) -> Course:
-    c = (
-        courses_of(user)
-        .select_related("clinic", "patient", "referral", "clinician")
-        .filter(pk=_pk(course_id))
-        .first()
+    return _one(
+        courses_of(user).select_related("clinic", "patient", "referral", "clinician"), course_id
     )
-    if c is None:
-        raise Http404("not found")
-    return c
 
 
 def access_service_line(user: Any, line_id: Any) -> ServiceLine:
-    line = (
-        ServiceLine.objects.filter(course__clinic__memberships__user=user, pk=_pk(line_id))
-        .select_related("course", "course__clinic", "course__patient", "course__referral")
-        .first()
+    lines = ServiceLine.objects.filter(course__clinic__memberships__user=user)
+    return _one(
+        lines.select_related("course", "course__clinic", "course__patient", "course__referral"),
+        line_id,
     )
-    if line is None:
-        raise Http404("not found")
-    return line
 
 
 def access_round(user: Any, round_id: Any) -> QuestionnaireRound:
-    r = (
-        QuestionnaireRound.objects.filter(course__clinic__memberships__user=user, pk=_pk(round_id))
-        .select_related("course", "course__clinic", "course__patient")
-        .first()
-    )
-    if r is None:
-        raise Http404("not found")
-    return r
+    rounds = QuestionnaireRound.objects.filter(course__clinic__memberships__user=user)
+    return _one(rounds.select_related("course", "course__clinic", "course__patient"), round_id)
 
 
 def clinic_context(request: HttpRequest) -> dict[str, Any]:
