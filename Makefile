@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run demo-audit test check lint typecheck bench bench-web clean
+.PHONY: install run demo-audit test check pytest test-postgres lint typecheck imports bench bench-web clean
 
 install: $(STAMP)
 
@@ -30,11 +30,21 @@ demo-audit: install
 		|| [ $$? -eq 1 ]
 	@echo "HTML report: var/demo-report.html"
 
-# All tests on SQLite (browser tests included), then the web tests again on PostgreSQL when
-# it is reachable at 127.0.0.1:5432.
-test: install
+# The gate, and what CI runs (.ci/run): ruff, ruff format, mypy, the import contracts, every
+# test on SQLite (browser tests included), then the web tests on PostgreSQL. `make test` is the
+# same gate, so the README's test command is what CI runs.
+check: lint typecheck imports pytest test-postgres
+
+test: check
+
+# The tests alone (SQLite), for a quick run while working
+pytest: install
 	./scripts/ensure-chromium.sh
 	$(PY) -m pytest
+
+# The web tests again on PostgreSQL (127.0.0.1:5432, FORLOB_TEST_POSTGRES_URL overrides);
+# under CI=true an unreachable PostgreSQL fails the run instead of skipping the leg.
+test-postgres: install
 	./scripts/test-postgres.sh
 
 lint: install
@@ -44,7 +54,8 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-check: lint typecheck test
+imports: install
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: install
 	$(PY) bench/audit_bench.py

@@ -88,3 +88,19 @@ def found(lines) -> set[tuple[int, str]]:
 def day(start: str, n: int) -> str:
     """The ISO date `n` calendar days after `start`."""
     return (dt.date.fromisoformat(start) + dt.timedelta(days=n)).isoformat()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from tests.shared_spec import PRESENT, SPEC_DIR
+
+    if PRESENT:
+        return f"shared spec: comparing the catalogue with {SPEC_DIR}"
+    return f"shared spec: {SPEC_DIR} is absent, so the comparison with it did not run"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from tests.shared_spec import PRESENT, REQUIRED, SPEC_DIR
+
+    # CI has ../shared beside the clone: there the comparison must run, never vanish
+    if REQUIRED and not PRESENT:
+        raise pytest.UsageError(f"CI=true requires the shared spec at {SPEC_DIR}")
