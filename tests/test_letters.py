@@ -23,7 +23,6 @@ from forlob.letters import (
     Letter,
     Section,
     discharge_letter,
-    format_cpr,
     letter_from_text,
     load_texts,
     render_html,
@@ -348,12 +347,6 @@ def test_the_cpr_number_appears_once_in_the_patient_header_line_only(
     assert "0101861234" not in text
     assert "010186" not in body(letter)
     assert "1234" not in body(letter)
-
-
-def test_format_cpr() -> None:
-    assert format_cpr("0101861234") == "010186-1234"
-    assert format_cpr("010186-1234") == "010186-1234"
-    assert format_cpr("x") == "x"
 
 
 # -- rendering -------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from tests.web.base import BaseTestCase
 
+from forlob.cpr import age_on
 from forlob.web.actions.patients import do_create_referral
-from forlob.web.cpr import age_on
 from forlob.web.models import AuditEvent, Course, ServiceLine
 
 

@@ -36,7 +36,7 @@ like a fresh letter::
 `title` is used only when the text has no underlined title line of its own.
 """
 
-from forlob.letters.compose import compose, discharge_letter, format_cpr, rheumatology_referral
+from forlob.letters.compose import compose, discharge_letter, rheumatology_referral
 from forlob.letters.letter import Letter, Section, letter_from_text, render_html, render_pdf
 from forlob.letters.texts import LettersDataError, load_texts
 
@@ -46,7 +46,6 @@ __all__ = [
     "Section",
     "compose",
     "discharge_letter",
-    "format_cpr",
     "letter_from_text",
     "load_texts",
     "render_html",

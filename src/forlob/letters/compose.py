@@ -7,15 +7,15 @@ each section with its place in 003 §4.6); this module only walks that list.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from forlob.catalogue import load_catalogue
+from forlob.cpr import format_cpr
 from forlob.letters.letter import Letter, Section
 from forlob.letters.parts import PARTS, Context, danish_date
 from forlob.letters.texts import LetterSpec, SectionSpec, load_texts
 from forlob.records import CourseRecord
 
-__all__ = ["compose", "discharge_letter", "format_cpr", "rheumatology_referral"]
+__all__ = ["compose", "discharge_letter", "rheumatology_referral"]
 
 
 def discharge_letter(record: CourseRecord, *, date: dt.date | None = None) -> Letter:
@@ -42,14 +42,6 @@ def compose(kind: str, record: CourseRecord, *, date: dt.date | None = None) -> 
         header=_header(ctx, spec, date or _letter_date(record)),
         sections=tuple(sections),
     )
-
-
-def format_cpr(cpr: str) -> str:
-    """ "0101861234" → "010186-1234"; anything that is not ten digits is left as given."""
-    digits = re.sub(r"[\s-]", "", cpr)
-    if len(digits) == 10 and digits.isdigit():
-        return f"{digits[:6]}-{digits[6:]}"
-    return cpr.strip()
 
 
 def _letter_date(record: CourseRecord) -> dt.date:

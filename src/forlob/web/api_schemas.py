@@ -1,7 +1,7 @@
 """The JSON API's request and response bodies (django-ninja schemas, OpenAPI components).
 
 Dates are ISO (`2025-01-13`), times ISO 8601 with offset. Input is validated here (CPR numbers
-by `forlob.web.cpr`, pathways and codes against the catalogue); the rule engine's judgement of
+by `forlob.cpr`, pathways and codes against the catalogue); the rule engine's judgement of
 a service line is the action's, never the schema's.
 """
 
@@ -12,13 +12,14 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from forlob.catalogue import load_catalogue
-from forlob.web.cpr import CprError, normalise_cpr
+from forlob.cpr import CprError, normalise_cpr
 
 # -- errors ---------------------------------------------------------------------------------
 
@@ -62,7 +63,7 @@ class PatientIn(Schema):
         try:
             return normalise_cpr(value)
         except CprError as exc:
-            raise PydanticCustomError("cpr_invalid", str(exc)) from None
+            raise PydanticCustomError("cpr_invalid", exc.text(get_language())) from None
 
     @field_validator("name")
     @classmethod

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from forlob.catalogue import load_catalogue
+from forlob.cpr import format_cpr
 
 
 class Clinic(models.Model):
@@ -77,7 +78,7 @@ class Patient(models.Model):
 
     @property
     def cpr_display(self) -> str:
-        return f"{self.cpr[:6]}-{self.cpr[6:]}"
+        return format_cpr(self.cpr)
 
 
 class Referral(models.Model):

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from forlob.cpr import birth_date_from_cpr
 from forlob.web import auditlog
-from forlob.web.cpr import birth_date_from_cpr
 from forlob.web.models import AuditEvent, Clinic, Patient, Referral
 
 PATIENT_FIELDS = ("cpr", "name", "email", "phone", "consent_beyond_journal")

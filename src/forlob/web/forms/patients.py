@@ -11,10 +11,11 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from forlob.cpr import CprError, normalise_cpr
 from forlob.decision import DiagnosisMatch, lookup_diagnosis
-from forlob.web.cpr import CprError, normalise_cpr
 from forlob.web.models import Clinic, Patient, Referral
 
 _PHONE = re.compile(r"^\+?[0-9 ]{8,20}$")
@@ -36,7 +37,7 @@ _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CprField(forms.CharField):
     """A CPR number typed as "DDMMYY-XXXX" or ten digits; cleans to ten digits.
 
-    Validation lives in `forlob.web.cpr` (real date, century from the 7th digit, no modulus 11).
+    Validation lives in `forlob.cpr` (real date, century from the 7th digit, no modulus 11).
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -53,7 +54,8 @@ class CprField(forms.CharField):
         try:
             return normalise_cpr(text)
         except CprError as e:
-            raise forms.ValidationError(str(e), code="invalid_cpr") from None
+            # the user's language (Danish on a Danish page), from forlob.cpr's own texts
+            raise forms.ValidationError(e.text(get_language()), code="invalid_cpr") from None
 
 
 def _clean_phone(value: str) -> str:

@@ -23,12 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from forlob.cpr import CprError, age_on, birth_date_from_cpr, cpr_search_digits, normalise_cpr
 from forlob.decision import DiagnosisMatch, WaitingTime, waiting_time
 from forlob.decision.diagnosis import load_diagnosis_map
 from forlob.web import auditlog
 from forlob.web.access import access_patient, active_clinic, patients_of
 from forlob.web.actions.patients import do_create_patient, do_create_referral, do_update_patient
-from forlob.web.cpr import CprError, age_on, birth_date_from_cpr, cpr_search_digits, normalise_cpr
 from forlob.web.forms.patients import (
     PatientCreateForm,
     PatientEditForm,

@@ -13,11 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from forlob.cpr import age_on
 from forlob.decision import TriageInputError, parse_triage_input, triage
 from forlob.decision.triage import CourseStatus, RedFlag, Region, RiskFactor
 from forlob.web import auditlog
 from forlob.web.access import access_patient
-from forlob.web.cpr import age_on
 
 
 def _choices(literal: typing.Any) -> list[tuple[str, str]]:

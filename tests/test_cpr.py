@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from forlob.web.cpr import (
+from forlob.cpr import (
     CprError,
     age_on,
     birth_date_from_cpr,
@@ -103,6 +103,28 @@ def test_the_dash_is_the_same_number_as_without_it() -> None:
 
 def test_it_is_shown_with_the_dash() -> None:
     assert format_cpr("0101801234") == "010180-1234"
+    assert format_cpr("010180-1234") == "010180-1234"
+    assert format_cpr("010180 1234") == "010180-1234"
+
+
+def test_what_is_not_ten_digits_is_shown_as_given() -> None:
+    assert format_cpr("x") == "x"
+    assert format_cpr(" 12345 ") == "12345"
+
+
+def test_a_refusal_says_why_in_danish_unless_english_is_asked_for() -> None:
+    with pytest.raises(CprError) as digits:
+        normalise_cpr("12345")
+    assert digits.value.text() == "Et CPR-nummer har ti cifre (DDMMÅÅ-XXXX)."
+    assert digits.value.text("en") == "A CPR number has ten digits (DDMMYY-XXXX)."
+    with pytest.raises(CprError) as date:
+        normalise_cpr("310480-1234")
+    assert date.value.text("da") == (
+        "De første seks cifre i et CPR-nummer skal være en gyldig dato (DDMMÅÅ)."
+    )
+    assert date.value.text("en-gb") == (
+        "The first six digits of a CPR number are a real date (DDMMYY)."
+    )
 
 
 @pytest.mark.parametrize(
