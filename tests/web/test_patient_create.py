@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from tests.web.base import BaseTestCase
 
 from forlob.web.models import AuditEvent, Patient
@@ -90,6 +91,22 @@ class PatientCreateTestCase(BaseTestCase):
         self.assertFalse(self._field_has_error(r.content.decode(), "name"))
         self.assertEqual(Patient.objects.count(), before)
         self.assertEqual(AuditEvent.objects.filter(action=AuditEvent.CREATE).count(), events)
+
+    def test_a_danish_page_says_why_the_cpr_is_refused_in_danish(self) -> None:
+        self.login(self.alice)
+        r = self.client.post(URL, _form(cpr="310480-1234"))
+        self.assertContains(
+            r, "De første seks cifre i et CPR-nummer skal være en gyldig dato (DDMMÅÅ)."
+        )
+        r = self.client.post(URL, _form(cpr="12345"))
+        self.assertContains(r, "Et CPR-nummer har ti cifre (DDMMÅÅ-XXXX).")
+
+    def test_an_english_page_says_why_the_cpr_is_refused_in_english(self) -> None:
+        self.login(self.alice)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        r = self.client.post(URL, _form(cpr="310480-1234"))
+        self.assertContains(r, "The first six digits of a CPR number are a real date (DDMMYY).")
+        self.assertNotContains(r, "gyldig dato")
 
     def test_letters_in_the_cpr_are_refused(self) -> None:
         self.login(self.alice)
