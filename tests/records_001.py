@@ -369,7 +369,7 @@ def _record(key: str, with_follow_ups: bool) -> CourseRecord:
         pathway_name=cat.pathways["LBP"].name_da,
         profession="physiotherapy",
         start_date=start,
-        closing_date=closing,
+        end_date=closing,
         clinic=CLINIC,
         patient=PATIENTS[key],
         referral=referral,

@@ -105,8 +105,8 @@ def test_the_fixture_courses_are_the_audited_courses_of_test_examples_001() -> N
 
 def test_by_default_a_course_stands_on_the_day_of_its_closing_consultation() -> None:
     for record in COURSES.values():
-        assert record.closing_date is not None
-        assert max(s.date for s in record.services) == record.closing_date
+        assert record.end_date is not None
+        assert max(s.date for s in record.services) == record.end_date
         assert record.services[-1].code == "0267"
         follow_ups = [p for p in record.plan if p.code == "0268"]
         assert [p.state for p in follow_ups] == ["upcoming", "upcoming"]
@@ -242,7 +242,7 @@ def chiro_record(*, referral: bool = True) -> CourseRecord:
         pathway_name="",
         profession="chiropractic",
         start_date=D("2024-05-06"),
-        closing_date=D("2024-07-01"),
+        end_date=D("2024-07-01"),
         clinic=clinic,
         patient=COURSES["forloeb2"].patient,
         referral=ReferralInfo(D("2024-04-29"), "Peter Møller", "", "ICPC", "L86")
@@ -452,7 +452,7 @@ def test_the_header_names_recipient_sender_date_and_patient() -> None:
 def test_a_letter_from_a_running_course_is_dated_today_and_says_what_is_ahead() -> None:
     first = COURSES["forloeb1"].services[0]
     running = dataclasses.replace(
-        COURSES["forloeb1"], closing_date=None, status="active", services=(first,)
+        COURSES["forloeb1"], end_date=None, status="active", services=(first,)
     )
     letter = discharge_letter(running)
     assert f"Dato: {dt.date.today():%d.%m.%Y}" in letter.header

@@ -107,8 +107,10 @@ class CourseRecord:
     pathway: str  # "LBP", "NRL", …
     pathway_name: str
     profession: str
+    # forlob.course's registered start and course end (the closing consultation or last
+    # status that ended it); None while not registered
     start_date: dt.date | None
-    closing_date: dt.date | None
+    end_date: dt.date | None
     clinic: ClinicInfo
     patient: PatientInfo
     referral: ReferralInfo | None

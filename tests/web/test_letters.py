@@ -29,6 +29,23 @@ class LetterTestCase(BaseTestCase):
             AuditEvent.objects.filter(action=AuditEvent.VIEW, detail="letter discharge").exists()
         )
 
+    def test_the_letter_of_a_running_course_says_it_is_not_closed(self) -> None:
+        self.login(self.alice)
+        text = self.client.get(self.url).context["form"].initial["text"]
+        self.assertIn("fra 13.01.2025, ikke afsluttet", text)
+
+    def test_a_nerve_root_course_ends_with_its_last_status_and_the_letter_is_dated_there(
+        self,
+    ) -> None:
+        # 002: "Forløbet afsluttes med den Sidste statuskonsultation" (0245 at 8 weeks)
+        for day, code in ((dt.date(2025, 1, 27), "0243"), (dt.date(2025, 3, 10), "0245")):
+            outcome = do_add_service_line(self.alice, self.course, LineDraft(day, code))
+            self.assertIsNotNone(outcome.line, outcome.check.findings)
+        self.login(self.alice)
+        text = self.client.get(self.url).context["form"].initial["text"]
+        self.assertIn("fra 13.01.2025 til 10.03.2025", text)
+        self.assertIn("Dato: 10.03.2025", text)
+
     def test_it_saves_the_edited_letter_with_the_course(self) -> None:
         self.login(self.bob)
         edited = "Epikrise\n========\n\nStatus\n------\nPatienten er i klar bedring.\n"

@@ -400,7 +400,7 @@ class _Builder:
             ),
             patient=self.patient,
             managingOrganization=self.org,
-            period=_period(r.start_date, r.closing_date),
+            period=_period(r.start_date, r.end_date),
             referralRequest=[self.referral] if self.referral else None,
             careManager=self.practitioner,
         )
@@ -503,7 +503,7 @@ class _Builder:
             title=f"Plan for {r.pathway_name}" if r.pathway_name else None,
             category=[self._pathway_concept()],
             subject=self.patient,
-            period=_period(r.start_date, r.closing_date),
+            period=_period(r.start_date, r.end_date),
             author=self.org,
             addresses=[self.condition] if self.condition else None,
             activity=[self._activity(item) for item in r.plan],
@@ -557,8 +557,8 @@ class _Builder:
 
     def _letter_date(self) -> dt.date:
         r = self.record
-        if r.closing_date is not None:
-            return r.closing_date
+        if r.end_date is not None:
+            return r.end_date
         dates: Iterable[dt.date | None] = (
             *(s.date for s in r.services),
             *(s.date for s in r.scores),

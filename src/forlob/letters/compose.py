@@ -20,7 +20,7 @@ __all__ = ["compose", "discharge_letter", "rheumatology_referral"]
 
 def discharge_letter(record: CourseRecord, *, date: dt.date | None = None) -> Letter:
     """The discharge letter (epikrise) to the patient's GP, by the course's profession's list
-    in 003 §4.6. `date` defaults to the closing date, or today for a course still running."""
+    in 003 §4.6. `date` defaults to the course's end, or today for a course still running."""
     return compose("discharge", record, date=date)
 
 
@@ -45,9 +45,10 @@ def compose(kind: str, record: CourseRecord, *, date: dt.date | None = None) -> 
 
 
 def _letter_date(record: CourseRecord) -> dt.date:
-    # 001/000: the discharge letter is written at the closing consultation; a letter from a
-    # course still running is written the day it is made
-    return record.closing_date if record.closing_date is not None else dt.date.today()
+    # 000/002: the discharge letter is written at the consultation that ends the course
+    # (Afsluttende konsultation, Sidste statuskonsultation); a letter from a course still
+    # running is written the day it is made
+    return record.end_date if record.end_date is not None else dt.date.today()
 
 
 def _tidy(text: str) -> str:

@@ -345,7 +345,7 @@ def attendance(ctx: Context) -> list[str]:
         ]
         blocks.append("\n".join(lines))
     if ahead:
-        closed = record.closing_date is not None
+        closed = record.end_date is not None
         lines = [say("plan_after_closing_intro" if closed else "plan_ahead_intro")]
         lines += [
             say("plan_ahead", label=p.label, when=_when(ctx, p.target, p.earliest, p.latest))
@@ -361,11 +361,11 @@ def pathway(ctx: Context) -> list[str]:
     name = known.name_da if known is not None else record.pathway_name
     if record.start_date is None:
         return []
-    if record.closing_date is not None:
+    if record.end_date is not None:
         period = ctx.texts.say(
             "period_closed",
             start=danish_date(record.start_date),
-            end=danish_date(record.closing_date),
+            end=danish_date(record.end_date),
         )
     else:
         period = ctx.texts.say("period_open", start=danish_date(record.start_date))

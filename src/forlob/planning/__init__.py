@@ -13,7 +13,7 @@ from forlob.planning.model import (
     PlanState,
     ProgressState,
 )
-from forlob.planning.planner import plan_course
+from forlob.planning.planner import plan_course, plan_registered_course
 from forlob.planning.progress import progress
 
 __all__ = [
@@ -24,5 +24,6 @@ __all__ = [
     "PlannedItem",
     "ProgressState",
     "plan_course",
+    "plan_registered_course",
     "progress",
 ]

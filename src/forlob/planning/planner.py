@@ -8,14 +8,14 @@ disagree. Notes are in English; labels are the catalogue's Danish labels.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from forlob import windows
+from forlob import course, windows
 from forlob.calendar import add_months_scalar, holiday_names_between
 from forlob.catalogue import STATUS_ROLES, Catalogue, Code, load_catalogue
 from forlob.planning.model import Plan, PlanError, PlannedItem, PlanState
 
-__all__ = ["plan_course"]
+__all__ = ["plan_course", "plan_registered_course"]
 
 _QUESTIONNAIRE_LABEL = "Spørgeskemaer"
 _ONE_DAY = dt.timedelta(days=1)
@@ -42,7 +42,7 @@ def plan_course(
         raise PlanError(f"lead time must be 0 days or more, not {lead_days}")
     family = cat.pathways[pathway].family
     if closing_date is not None:
-        if family != "LBP":
+        if not course.is_lbp(pathway, cat):
             raise PlanError(f"a closing date applies only to LBP courses, not {pathway}")
         if closing_date < start:
             raise PlanError(f"closing date {closing_date} is before the start {start}")
@@ -61,6 +61,30 @@ def plan_course(
         referral_date=referral_date,
         closing_date=closing_date,
         lead_days=lead_days,
+    )
+
+
+def plan_registered_course(
+    pathway: str,
+    lines: Iterable[course.Line],
+    *,
+    planned_start: dt.date,
+    planned_closing: dt.date | None = None,
+    referral_date: dt.date | None = None,
+    catalogue: Catalogue | None = None,
+) -> Plan:
+    """The plan of a course as registered so far: dated from its start and (LBP) closing as
+    `forlob.course` defines them, the registered ones once there, the planned ones until then.
+    The referral date caps the LBP follow-ups (000) and is not part of other plans."""
+    cat = catalogue if catalogue is not None else load_catalogue()
+    lines = list(lines)
+    start = course.start(pathway, lines, planned_start, cat)
+    return plan_course(
+        pathway,
+        start,
+        referral_date=referral_date if course.is_lbp(pathway, cat) else None,
+        closing_date=course.closing(pathway, lines, planned_closing, start, cat),
+        catalogue=cat,
     )
 
 
@@ -152,7 +176,7 @@ class _Builder:
         The send window follows the consultation's: from `lead` days before its earliest date
         until its latest date (after that the answers come too late to be of use).
         """
-        instruments = self.cat.pathways[self.pathway].questionnaires
+        instruments = course.questionnaires(self.pathway, self.cat)
         anchor = item.target
         target = None if anchor is None else anchor - self.lead
         earliest_anchor = item.earliest if item.earliest is not None else anchor

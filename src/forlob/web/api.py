@@ -19,12 +19,14 @@ from typing import Any
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
+from forlob.course import DATE_PROBLEMS, planned_dates_problem
 from forlob.planning import PlanError
 from forlob.web import auditlog
 from forlob.web.access import (
@@ -349,9 +351,9 @@ def create_course(request: HttpRequest, payload: CourseIn) -> Any:
     """Start a course of a pathway on a referral of the user's clinic."""
     user = _user(request)
     referral = access_referral(user, payload.referral_id)
-    if payload.planned_closing is not None and payload.planned_closing < payload.planned_start:
-        msg = _("The planned closing is before the start.")
-        return Status(422, _invalid("planned_closing", msg))
+    problem = planned_dates_problem(payload.pathway, payload.planned_start, payload.planned_closing)
+    if problem is not None:
+        return Status(422, _invalid("planned_closing", DATE_PROBLEMS[problem].get(get_language())))
     try:
         course = do_start_course(
             user,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from forlob.course import instrument_ids
 from forlob.planning import ItemProgress
 from forlob.prom import (
     INSTRUMENT_NAMES,
@@ -36,7 +37,6 @@ from forlob.prom import (
 from forlob.prom import change as prom_change
 from forlob.web.actions.questionnaires import round_state
 from forlob.web.chart import Series, scores_svg
-from forlob.web.forms.questionnaires import instrument_ids
 from forlob.web.models import Course, QuestionnaireAnswer, QuestionnaireRound
 from forlob.web.plans import course_progress
 

@@ -1,7 +1,8 @@
-"""A course's plan from `forlob.planning`, and its stored copy for the worklist (issue 4 §4, §6).
+"""A course's plan from `forlob.planning`, and its stored copy for the worklist.
 
 The course page computes the plan and its progress live; `refresh_plan` writes the same plan
-into `PlanItem` rows after every change so the worklist of a whole clinic is one query.
+into `PlanItem` rows after every change so the worklist of a whole clinic is one query. The
+course's start and closing are `forlob.course`'s; this module only reads them from the models.
 """
 
 from __future__ import annotations
@@ -10,48 +11,33 @@ import datetime as dt
 
 from django.db import transaction
 
-from forlob.catalogue import load_catalogue
-from forlob.planning import ItemProgress, Plan, plan_course, progress
+from forlob import course as course_dates
+from forlob.planning import ItemProgress, Plan, plan_registered_course, progress
 from forlob.web.models import Course, PlanItem, ServiceLine
 
 # Progress ignores lines after "today"; for the stored copy every registered line counts.
 _FAR_FUTURE = dt.date(9999, 12, 31)
 
 
-def registered_start(course: Course, lines: list[ServiceLine]) -> dt.date | None:
-    """The date of the course's first start code (rules.md §1), None while none is registered."""
-    starts = set(load_catalogue().start_codes(course.pathway))
-    return min((line.service_date for line in lines if line.code in starts), default=None)
+def course_lines(lines: list[ServiceLine]) -> list[course_dates.Line]:
+    """The lines as `forlob.course` and `forlob.planning` read them: (date, code)."""
+    return [(line.service_date, line.code) for line in lines]
 
 
 def course_start(course: Course, lines: list[ServiceLine] | None = None) -> dt.date:
-    """The date of the course's first start code, or its planned start while none is registered."""
+    """The course's registered start, or its planned start while none is registered."""
     rows = lines if lines is not None else list(course.lines.all())
-    return registered_start(course, rows) or course.planned_start
-
-
-def _closing(course: Course, lines: list[ServiceLine]) -> dt.date | None:
-    """LBP: the first closing consultation's date (rules.md §3), else the planned closing."""
-    cat = load_catalogue()
-    if cat.pathways[course.pathway].family != "LBP":
-        return None
-    closing = set(cat.codes_for(["closing"], [course.pathway]))
-    dates = [line.service_date for line in lines if line.code in closing]
-    return min(dates) if dates else course.planned_closing
+    return course_dates.start(course.pathway, course_lines(rows), course.planned_start)
 
 
 def course_plan(course: Course, lines: list[ServiceLine] | None = None) -> Plan:
     rows = lines if lines is not None else list(course.lines.all())
-    start = course_start(course, rows)
-    closing = _closing(course, rows)
-    if closing is not None and closing < start:
-        closing = None
-    lbp = load_catalogue().pathways[course.pathway].family == "LBP"
-    return plan_course(
+    return plan_registered_course(
         course.pathway,
-        start,
-        referral_date=course.referral.date if lbp else None,
-        closing_date=closing,
+        course_lines(rows),
+        planned_start=course.planned_start,
+        planned_closing=course.planned_closing,
+        referral_date=course.referral.date,
     )
 
 
@@ -60,7 +46,7 @@ def course_progress(
 ) -> list[ItemProgress]:
     rows = lines if lines is not None else list(course.lines.all())
     plan = course_plan(course, rows)
-    return progress(plan, [(line.service_date, line.code) for line in rows], today)
+    return progress(plan, course_lines(rows), today)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from forlob import course as course_dates
 from forlob.catalogue import load_catalogue
 from forlob.records import (
     ClinicInfo,
@@ -22,7 +23,7 @@ from forlob.records import (
     ServiceEntry,
 )
 from forlob.web.models import Course, QuestionnaireAnswer
-from forlob.web.plans import course_progress, registered_start
+from forlob.web.plans import course_lines, course_progress
 
 
 def _answers(values: list[object]) -> tuple[int | None, ...]:
@@ -66,10 +67,7 @@ def course_record(course: Course, today: dt.date | None = None) -> CourseRecord:
         )
         for p in course_progress(course, today, lines)
     )
-    closing_codes = set(
-        cat.codes_for(["closing", "last_status", "status_after_course"], [course.pathway])
-    )
-    closing = min((x.service_date for x in lines if x.code in closing_codes), default=None)
+    registered = course_lines(lines)
     clinician = course.clinician
     pathway = cat.pathways[course.pathway]
     return CourseRecord(
@@ -77,8 +75,8 @@ def course_record(course: Course, today: dt.date | None = None) -> CourseRecord:
         pathway=course.pathway,
         pathway_name=pathway.name_da,
         profession=pathway.profession,
-        start_date=registered_start(course, lines),
-        closing_date=closing,
+        start_date=course_dates.registered_start(course.pathway, registered),
+        end_date=course_dates.course_end(course.pathway, registered),
         clinic=ClinicInfo(
             name=clinic.name,
             provider_id=clinic.provider_id,

@@ -16,12 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forlob.catalogue import load_catalogue
+from forlob.course import DATE_PROBLEMS, general_codes, is_lbp, planned_dates_problem
 from forlob.decision.code_choice import load_code_choice
 from forlob.web.forms.widgets import PlainSelect
 from forlob.web.models import Clinic, Course
-
-# referral group (003 Bilag 4) → the pathways it leads to in the low back (issue 5 §1)
-GROUP_PATHWAYS: dict[int, tuple[str, ...]] = {1: ("LBP",), 2: ("NRL", "CPL")}
 
 
 class DateInput(forms.DateInput):
@@ -35,23 +33,6 @@ def pathway_choices() -> list[tuple[str, str]]:
     return [(p.id, f"{p.id} – {p.name_da}") for p in load_catalogue().pathways.values()]
 
 
-def suggested_pathways(group: int | None, profession: str | None = None) -> list[str]:
-    """The pathways the referral's group suggests, those of the clinic's profession first."""
-    ids = list(GROUP_PATHWAYS.get(group or 0, ()))
-    pathways = load_catalogue().pathways
-    return sorted(ids, key=lambda p: pathways[p].profession != profession)
-
-
-def is_lbp(pathway: str) -> bool:
-    pw = load_catalogue().pathways.get(pathway)
-    return pw is not None and pw.family == "LBP"
-
-
-def is_chiropractic(pathway: str) -> bool:
-    pw = load_catalogue().pathways.get(pathway)
-    return pw is not None and pw.profession == "chiropractic"
-
-
 def code_choices(pathway: str, extra: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
     """The pick list of a course's codes: its pathway's codes, then the general codes of the
     pathway's profession (codes of no pathway), each as "0243 – <Danish label>".
@@ -62,9 +43,7 @@ def code_choices(pathway: str, extra: tuple[str, ...] = ()) -> list[tuple[str, A
     cat = load_catalogue()
     pw = cat.pathways[pathway]
     own = cat.pathway_codes(pathway)
-    general = tuple(
-        c.code for c in cat.codes.values() if c.pathway is None and c.profession == pw.profession
-    )
+    general = general_codes(pathway)
     groups: list[tuple[str, Any]] = [
         (f"{pw.id} – {pw.name_da}", [(c, f"{c} – {cat.label(c)}") for c in own]),
         (str(_("General codes")), [(c, f"{c} – {cat.label(c)}") for c in general]),
@@ -87,16 +66,13 @@ class ClinicianField(forms.ModelChoiceField):
 
 
 def _check_dates(form: forms.Form, pathway: str | None) -> None:
-    start = form.cleaned_data.get("planned_start")
-    closing = form.cleaned_data.get("planned_closing")
-    if closing is None or pathway is None:
+    if pathway is None:
         return
-    if not is_lbp(pathway):
-        form.add_error(
-            "planned_closing", _("Only a low back pain (LBP) course has a planned closing date.")
-        )
-    elif start is not None and closing < start:
-        form.add_error("planned_closing", _("The closing date cannot be before the start."))
+    problem = planned_dates_problem(
+        pathway, form.cleaned_data.get("planned_start"), form.cleaned_data.get("planned_closing")
+    )
+    if problem is not None:
+        form.add_error("planned_closing", DATE_PROBLEMS[problem].get(get_language()))
 
 
 class CourseStartForm(forms.Form):

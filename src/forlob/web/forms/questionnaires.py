@@ -17,30 +17,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forlob.catalogue import load_catalogue
 from forlob.prom import Instrument, ScoreInputError, load_instrument, score
-from forlob.prom.instruments import normalise_name
 
 # The form offers this many PSFS activities (the instrument allows up to five; three is what
 # the clinics' paper forms ask for and what fits a phone screen).
 PSFS_ACTIVITIES = 3
 # Instruments the answer form can show (the performance tests are measured in the clinic).
 FORM_KINDS = ("rating", "sections", "activities")
-
-
-def instrument_ids(names: list[str] | tuple[str, ...]) -> list[str]:
-    """Canonical `forlob.prom` ids ("nprs", "odi", …) of catalogue names ("NPRS", "ODI", …)."""
-    out: list[str] = []
-    for name in names:
-        key = normalise_name(name)
-        if key not in out:
-            out.append(key)
-    return out
-
-
-def pathway_instruments(pathway: str) -> list[str]:
-    """The pathway's questionnaire set as prom ids (NPRS + ODI or NDI + PSFS)."""
-    return instrument_ids(load_catalogue().pathways[pathway].questionnaires)
 
 
 @dataclass

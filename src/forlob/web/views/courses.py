@@ -24,18 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forlob.catalogue import load_catalogue
+from forlob.course import is_lbp, suggested_pathways
 from forlob.planning import ItemProgress
 from forlob.web import auditlog
 from forlob.web.access import access_course, access_referral
 from forlob.web.actions.courses import do_start_course, do_update_course
 from forlob.web.checking import Finding, course_findings
-from forlob.web.forms.courses import (
-    CourseEditForm,
-    CourseStartForm,
-    LineForm,
-    is_lbp,
-    suggested_pathways,
-)
+from forlob.web.forms.courses import CourseEditForm, CourseStartForm, LineForm
 from forlob.web.models import ServiceLine
 from forlob.web.outcomes import course_outcomes
 from forlob.web.plans import attributed_lines, course_progress

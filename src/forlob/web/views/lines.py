@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from forlob.catalogue import load_catalogue
+from forlob.course import is_chiropractic
 from forlob.decision import conference_fee, first_exam_code, follow_up_choice
 from forlob.decision.code_choice import load_code_choice
 from forlob.web.access import access_course, access_service_line
@@ -33,7 +34,7 @@ from forlob.web.actions.courses import (
     preview_delete,
 )
 from forlob.web.checking import Finding, LineDraft
-from forlob.web.forms.courses import CodeHelpForm, LineForm, is_chiropractic, parse_date
+from forlob.web.forms.courses import CodeHelpForm, LineForm, parse_date
 from forlob.web.models import Course, ServiceLine
 
 _FIELDS = ("service_date", "code", "team_size", "quantity", "warning_reason")

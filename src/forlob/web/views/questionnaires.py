@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from forlob.course import instrument_ids, pathway_instruments
 from forlob.prom import ScoreInputError
 from forlob.web import auditlog
 from forlob.web.access import access_course, access_round
@@ -35,12 +36,7 @@ from forlob.web.actions.questionnaires import (
     find_round,
     round_state,
 )
-from forlob.web.forms.questionnaires import (
-    AnswerForm,
-    SendForm,
-    instrument_ids,
-    pathway_instruments,
-)
+from forlob.web.forms.questionnaires import AnswerForm, SendForm
 from forlob.web.models import Course, QuestionnaireRound
 from forlob.web.outcomes import chart_for, load_rounds, outcome_rows
 from forlob.web.plans import course_progress
