@@ -21,9 +21,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from forlob.catalogue import load_catalogue
-from forlob.planning import plan_course, progress
-from forlob.prom import score
-from forlob.records import (
+from forlob.course_record import (
     ClinicInfo,
     CourseRecord,
     LetterFields,
@@ -33,6 +31,8 @@ from forlob.records import (
     ScoreEntry,
     ServiceEntry,
 )
+from forlob.planning import plan_course, progress
+from forlob.prom import score
 
 __all__ = ["CLINIC", "CLINICIAN", "example_courses"]
 

@@ -15,7 +15,10 @@ CORE = [
     "forlob.planning",
     "forlob.prom",
     "forlob.decision",
-    "forlob.records",
+    "forlob.course",
+    "forlob.course_record",
+    "forlob.cpr",
+    "forlob.outcome_report",
     "forlob.letters",
     "forlob.fhir",
 ]

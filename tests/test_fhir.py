@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from forlob.fhir import CPR_SYSTEM, bundle_json, course_bundle
-from forlob.records import (
+from forlob.course_record import (
     ClinicInfo,
     CourseRecord,
     PatientInfo,
@@ -29,6 +28,7 @@ from forlob.records import (
     ScoreEntry,
     ServiceEntry,
 )
+from forlob.fhir import CPR_SYSTEM, bundle_json, course_bundle
 
 D = Decimal
 d = dt.date

@@ -19,6 +19,15 @@ import pytest
 from tests.records_001 import CLINICIAN, example_courses
 from tests.test_examples_001 import COURSE_1, COURSE_2, COURSE_3
 
+from forlob.course_record import (
+    ClinicInfo,
+    CourseRecord,
+    LetterFields,
+    PlanEntry,
+    ReferralInfo,
+    ScoreEntry,
+    ServiceEntry,
+)
 from forlob.letters import (
     Letter,
     Section,
@@ -30,15 +39,6 @@ from forlob.letters import (
     rheumatology_referral,
 )
 from forlob.prom import load_instrument
-from forlob.records import (
-    ClinicInfo,
-    CourseRecord,
-    LetterFields,
-    PlanEntry,
-    ReferralInfo,
-    ScoreEntry,
-    ServiceEntry,
-)
 
 GOLDEN = Path(__file__).parent / "data" / "letters"
 COURSES = example_courses()

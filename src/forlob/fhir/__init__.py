@@ -1,7 +1,8 @@
 """A course as a FHIR R4B bundle, built and validated with `fhir.resources` (no Django).
 
-`course_bundle(record)` maps a `forlob.records.CourseRecord` to a Bundle; `bundle_json(record)`
-gives its pretty JSON. The identifier and code systems are in `forlob.fhir.systems`.
+`course_bundle(record)` maps a `forlob.course_record.CourseRecord` to a Bundle;
+`bundle_json(record)` gives its pretty JSON. The identifier and code systems are in
+`forlob.fhir.systems`.
 
 Bundle type
     "collection": an export of what the clinic registered. A "document" bundle is an attested,

@@ -40,6 +40,7 @@ from fhir.resources.R4B.resource import Resource
 from fhir.resources.R4B.servicerequest import ServiceRequest
 
 from forlob.catalogue import Catalogue, load_catalogue
+from forlob.course_record import CourseRecord, PlanEntry, ReferralInfo, ScoreEntry, ServiceEntry
 from forlob.decision.diagnosis import lookup_diagnosis, normalise_icd10
 from forlob.fhir.systems import (
     ACT_CODE_SYSTEM,
@@ -65,7 +66,6 @@ from forlob.fhir.systems import (
     YDERNUMMER_SYSTEM,
 )
 from forlob.prom import Instrument, InstrumentDataError, load_instrument
-from forlob.records import CourseRecord, PlanEntry, ReferralInfo, ScoreEntry, ServiceEntry
 
 __all__ = ["ACTIVITY_STATUS", "bundle_json", "course_bundle", "resource_uuid"]
 

@@ -1,6 +1,6 @@
 """Letters from a course (no Django): the discharge letter to the GP and the rheumatology referral.
 
-Prefilled letters are built from a `forlob.records.CourseRecord`, in Danish, with the sections
+Prefilled letters are built from a `forlob.course_record.CourseRecord`, in Danish, with the sections
 Region Hovedstaden's programme asks for (003 §4.6 Samarbejde og kommunikation mellem
 sektorerne). Which sections, in which order and with which content is data
 (`data/letters.toml`, every section with its 003 source); fixed wording is `data/texts.toml`.

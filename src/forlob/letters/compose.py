@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from forlob.catalogue import load_catalogue
+from forlob.course_record import CourseRecord
 from forlob.cpr import format_cpr
 from forlob.letters.letter import Letter, Section
 from forlob.letters.parts import PARTS, Context, danish_date
 from forlob.letters.texts import LetterSpec, SectionSpec, load_texts
-from forlob.records import CourseRecord
 
 __all__ = ["compose", "discharge_letter", "rheumatology_referral"]
 

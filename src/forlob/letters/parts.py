@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 
 from forlob.catalogue import Catalogue
+from forlob.course_record import CourseRecord, ScoreEntry, ServiceEntry
 from forlob.decision.diagnosis import lookup_diagnosis
 from forlob.letters.texts import PART_NAMES, Texts
 from forlob.prom import (
@@ -26,7 +27,6 @@ from forlob.prom import (
     stored_score,
 )
 from forlob.prom import load_instrument as _load_instrument
-from forlob.records import CourseRecord, ScoreEntry, ServiceEntry
 
 __all__ = ["PARTS", "Context", "danish_date", "danish_number"]
 

@@ -10,9 +10,9 @@ from forlob.web.views import (
     health,
     letters,
     lines,
+    outcome_report,
     patients,
     questionnaires,
-    report,  # worklist area: clinic outcome report
     triage,
     worklist,
 )
@@ -56,7 +56,7 @@ urlpatterns = [
     path("courses/<int:course_id>/export.csv", exports.course_export, name="course-export"),
     path("clinic/export.csv", exports.clinic_export, name="clinic-export"),
     path("clinic/audit-log/", auditlog.audit_log, name="audit-log"),
-    path("clinic/report/", report.clinic_report, name="clinic-report"),  # worklist area: report
+    path("clinic/report/", outcome_report.clinic_report, name="clinic-report"),
     path("courses/<int:course_id>/letters/<str:kind>/", letters.letter_edit, name="letter"),
     path("courses/<int:course_id>/letters/<str:kind>.pdf", letters.letter_pdf, name="letter-pdf"),
     path("api/v1/", api.urls),

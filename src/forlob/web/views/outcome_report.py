@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from forlob.reports import Measurement, outcome_report
+from forlob.outcome_report import Measurement, outcome_report
 from forlob.web.access import active_clinic
 from forlob.web.models import Course, QuestionnaireAnswer
 from forlob.web.outcomes import reportable_answers
@@ -34,6 +34,6 @@ def clinic_report(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "forlob/report.html",
+        "forlob/outcome_report.html",
         {"clinic": clinic, "report": outcome_report(courses, measurements)},
     )

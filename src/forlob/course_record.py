@@ -1,6 +1,6 @@
 """A course as plain data: what letters, the FHIR export and reports read (no Django).
 
-The web app builds a `CourseRecord` from its database (`forlob.web.records`); tests and the CLI
+The web app builds a `CourseRecord` from its database (`forlob.web.documents`); tests and the CLI
 can build one by hand. Everything here is immutable and carries no behaviour beyond look-ups,
 so the documents made from it depend only on what the clinic registered.
 """

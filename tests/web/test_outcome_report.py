@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from tests.web.base import BaseTestCase
 
-from forlob.reports import PathwayOutcome
+from forlob.outcome_report import PathwayOutcome
 from forlob.web.actions.courses import do_start_course
 from forlob.web.actions.patients import do_create_patient, do_create_referral
 from forlob.web.models import Course, QuestionnaireAnswer, QuestionnaireRound

@@ -1,11 +1,11 @@
-"""forlob.reports: outcome per pathway from plain score records (no Django)."""
+"""forlob.outcome_report: outcome per pathway from plain score records (no Django)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from forlob.reports import Measurement, outcome_report
+from forlob.outcome_report import Measurement, outcome_report
 
 D1 = dt.date(2025, 1, 13)
 D2 = dt.date(2025, 3, 10)
