@@ -7,7 +7,7 @@ from tests.web.api_base import ApiTestCase
 from tests.web.openapi import validate_body
 
 from forlob.web.actions.courses import do_add_service_line
-from forlob.web.checking import LineDraft
+from forlob.web.change_check import LineDraft
 from forlob.web.models import AuditEvent
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 from tests.web.api_base import ApiTestCase
 
 from forlob.web.actions.courses import do_add_service_line
-from forlob.web.checking import LineDraft
+from forlob.web.change_check import LineDraft
 from forlob.web.models import AuditEvent, ServiceLine
 
 START = dt.date(2025, 1, 13)  # a Monday; NRL status 0243 is due start + 2 weeks ± 5 working days

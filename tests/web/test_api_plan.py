@@ -6,7 +6,7 @@ from unittest import mock
 from tests.web.api_base import ApiTestCase
 
 from forlob.web.actions.courses import do_add_service_line
-from forlob.web.checking import LineDraft
+from forlob.web.change_check import LineDraft
 from forlob.web.models import AuditEvent
 
 START = dt.date(2025, 1, 13)

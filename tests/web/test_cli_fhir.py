@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from forlob.cli import app
 from forlob.web.actions.courses import do_add_service_line
-from forlob.web.checking import LineDraft
+from forlob.web.change_check import LineDraft
 from forlob.web.models import AuditEvent
 
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from tests.web.base import BaseTestCase
 
 from forlob.web.actions.courses import do_add_service_line
-from forlob.web.checking import LineDraft, course_findings
+from forlob.web.change_check import LineDraft
+from forlob.web.findings_store import course_findings
 from forlob.web.models import AuditEvent, Course, ServiceLine
 from forlob.web.plans import course_plan
 

@@ -18,7 +18,7 @@ from tests.web.base import BaseTestCase
 from forlob.rules import audit_frame
 from forlob.web.actions.courses import do_add_service_line, do_start_course
 from forlob.web.actions.patients import do_create_patient, do_create_referral
-from forlob.web.checking import LineDraft
+from forlob.web.change_check import LineDraft
 from forlob.web.exports import COLUMNS
 from forlob.web.models import AuditEvent, Course, PlanItem, ServiceLine
 

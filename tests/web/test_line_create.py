@@ -18,7 +18,7 @@ from forlob.catalogue import load_catalogue
 from forlob.decision import conference_fee, first_exam_code
 from forlob.web.actions.courses import do_add_service_line, do_start_course
 from forlob.web.actions.patients import do_create_patient, do_create_referral
-from forlob.web.checking import LineDraft, check_change
+from forlob.web.change_check import LineDraft, check_change
 from forlob.web.models import AuditEvent, Course, ServiceLine
 
 START = dt.date(2025, 1, 13)  # a Monday

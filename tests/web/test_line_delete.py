@@ -8,7 +8,7 @@ import datetime as dt
 from tests.web.base import BaseTestCase
 
 from forlob.web.actions.courses import do_add_service_line, preview_delete
-from forlob.web.checking import LineDraft
+from forlob.web.change_check import LineDraft
 from forlob.web.models import AuditEvent, ServiceLine
 
 START = dt.date(2025, 1, 13)

@@ -10,7 +10,7 @@ from tests.web.base import BaseTestCase
 from forlob.calendar import window_bounds
 from forlob.catalogue import load_catalogue
 from forlob.web.actions.courses import do_add_service_line
-from forlob.web.checking import LineDraft, check_change
+from forlob.web.change_check import LineDraft, check_change
 from forlob.web.models import AuditEvent, ServiceLine
 
 START = dt.date(2025, 1, 13)

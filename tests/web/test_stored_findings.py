@@ -1,5 +1,5 @@
 """The engine's findings are stored with the key of their inputs and recomputed when any
-input changes, however the change was made (checking.course_findings)."""
+input changes, however the change was made (findings_store.course_findings)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from unittest import mock
 
 from tests.web.base import BaseTestCase
 
-from forlob.web import checking
+from forlob.web import change_check, engine_input, findings_store
 from forlob.web.actions.courses import do_add_service_line
-from forlob.web.checking import LineDraft, course_findings
+from forlob.web.change_check import LineDraft
+from forlob.web.findings_store import course_findings
 from forlob.web.models import Course, Patient, ServiceLine
 
 START = dt.date(2025, 1, 13)
@@ -26,7 +27,7 @@ class StoredFindingsTestCase(BaseTestCase):
 
     def test_unchanged_inputs_are_read_back_without_running_the_engine(self) -> None:
         first = course_findings(self.fresh())
-        with mock.patch.object(checking, "audit_frame", side_effect=AssertionError("ran")):
+        with mock.patch.object(engine_input, "audit_frame", side_effect=AssertionError("ran")):
             self.assertEqual(course_findings(self.fresh()), first)
 
     def test_a_line_saved_behind_the_apps_back_is_judged(self) -> None:
@@ -69,9 +70,9 @@ class RefreshAllTestCase(BaseTestCase):
         other = Patient.objects.create(
             clinic=self.clinic, cpr="0202902345", name="Ole", birth_date=dt.date(1990, 2, 2)
         )
-        self.assertEqual(checking.refresh_all_findings(Course.objects.all()), 1)
+        self.assertEqual(findings_store.refresh_all_findings(Course.objects.all()), 1)
         fresh = Course.objects.select_related("clinic", "patient", "referral").get(pk=course.pk)
-        with mock.patch.object(checking, "audit_frame", side_effect=AssertionError("ran")):
+        with mock.patch.object(engine_input, "audit_frame", side_effect=AssertionError("ran")):
             stored = course_findings(fresh)
         self.assertEqual([f.rule_id for f in stored], ["NR-STATUS-WINDOW"])
         self.assertFalse(Course.objects.filter(patient=other).exists())
@@ -83,8 +84,10 @@ class CheckChangeTestCase(BaseTestCase):
         do_add_service_line(self.alice, course, LineDraft(START, "0241"))
         fresh = Course.objects.select_related("clinic", "patient", "referral").get(pk=course.pk)
         course_findings(fresh)  # stores them
-        real = checking.audit_frame
-        with mock.patch.object(checking, "audit_frame", side_effect=real) as engine:
-            result = checking.check_change(fresh, LineDraft(START + dt.timedelta(weeks=4), "0243"))
+        real = engine_input.audit_frame
+        with mock.patch.object(engine_input, "audit_frame", side_effect=real) as engine:
+            result = change_check.check_change(
+                fresh, LineDraft(START + dt.timedelta(weeks=4), "0243")
+            )
         self.assertEqual(engine.call_count, 1)
         self.assertEqual([f.rule_id for f in result.errors], ["NR-STATUS-WINDOW"])

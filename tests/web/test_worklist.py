@@ -16,7 +16,7 @@ from forlob.calendar import add_working_days
 from forlob.catalogue import load_catalogue
 from forlob.web.actions.courses import do_add_service_line, do_start_course, do_update_course
 from forlob.web.actions.patients import do_create_patient, do_create_referral
-from forlob.web.checking import LineDraft
+from forlob.web.change_check import LineDraft
 from forlob.web.models import Course, PlanItem, QuestionnaireRound, Referral
 from forlob.web.worklist import FOLLOW_UP_ROLES, WaitingReferral, Worklist
 

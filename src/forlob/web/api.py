@@ -64,8 +64,10 @@ from forlob.web.api_schemas import (
     ScoreOut,
     ValidationErrorOut,
 )
-from forlob.web.checking import NEW_LINE, Finding, LineDraft, course_findings
+from forlob.web.change_check import LineDraft
 from forlob.web.documents import course_fhir_json
+from forlob.web.engine_input import NEW_LINE, Finding
+from forlob.web.findings_store import course_findings
 from forlob.web.forms.patients import diagnosis_suggestion
 from forlob.web.models import AuditEvent, Clinic, Course, Patient, Referral, ServiceLine
 from forlob.web.plans import course_progress, course_start

@@ -14,7 +14,7 @@ from django.db import transaction
 from forlob.calendar import add_working_days
 from forlob.web.actions.courses import do_add_service_line, do_start_course
 from forlob.web.actions.patients import do_create_patient, do_create_referral
-from forlob.web.checking import LineDraft
+from forlob.web.change_check import LineDraft
 from forlob.web.models import Clinic, Membership
 
 DEMO_PASSWORD = "forlob-demo"

@@ -131,7 +131,7 @@ class Course(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # The rule engine's findings on this course's lines, and the key of what they were
-    # computed from (the patient's lines at the clinic, dates, catalogue): see checking.py
+    # computed from (the patient's lines at the clinic, dates, catalogue): see findings_store.py
     findings = models.JSONField(null=True, blank=True)
     findings_key = models.CharField(max_length=64, blank=True)
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from forlob.web import auditlog
-from forlob.web.checking import CheckResult, LineDraft, check_change
+from forlob.web.change_check import CheckResult, LineDraft, check_change
 from forlob.web.models import AuditEvent, Course, Referral, ServiceLine
 from forlob.web.plans import refresh_plan
 

@@ -29,7 +29,8 @@ from forlob.planning import ItemProgress
 from forlob.web import auditlog
 from forlob.web.access import access_course, access_referral
 from forlob.web.actions.courses import do_start_course, do_update_course
-from forlob.web.checking import Finding, course_findings
+from forlob.web.engine_input import Finding
+from forlob.web.findings_store import course_findings
 from forlob.web.forms.courses import CourseEditForm, CourseStartForm, LineForm
 from forlob.web.models import ServiceLine
 from forlob.web.outcomes import course_outcomes

@@ -33,7 +33,8 @@ from forlob.web.actions.courses import (
     do_update_service_line,
     preview_delete,
 )
-from forlob.web.checking import Finding, LineDraft
+from forlob.web.change_check import LineDraft
+from forlob.web.engine_input import Finding
 from forlob.web.forms.courses import CodeHelpForm, LineForm, parse_date
 from forlob.web.models import Course, ServiceLine
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from forlob.web.checking import refresh_all_findings
+from forlob.web.findings_store import refresh_all_findings
 from forlob.web.models import Course
 
 
