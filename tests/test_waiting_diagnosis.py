@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from forlob.decision import lookup_diagnosis, normalise_icd10, suggest_group, waiting_time
+from forlob.decision import (
+    lookup_diagnosis,
+    normalise_icd10,
+    referral_diagnosis,
+    suggest_group,
+    waiting_time,
+)
 
 D = dt.date
 
@@ -117,3 +123,18 @@ def test_three_character_icd10_is_told_apart_from_icpc_by_system() -> None:
 )
 def test_icd10_codes_are_normalised_from_dotted_and_sks_forms(code: str, expected: str) -> None:
     assert normalise_icd10(code) == expected
+
+
+def test_a_referral_is_looked_up_in_the_code_system_it_names() -> None:
+    l86 = referral_diagnosis(" l 86 ", "ICPC")
+    assert l86 is not None and l86.group == 2
+    dm533 = referral_diagnosis("DM533", "ICD-10")
+    assert dm533 is not None and (dm533.system, dm533.icpc, dm533.group) == ("icd10", "L03", 1)
+    # the same code read in the other system is not the same diagnosis
+    assert referral_diagnosis("DM533", "ICPC") is None
+
+
+def test_a_referral_without_a_code_or_with_an_unknown_system_suggests_nothing() -> None:
+    assert referral_diagnosis("", "ICPC") is None
+    assert referral_diagnosis("L86", "") is None
+    assert referral_diagnosis("L86", "SNOMED") is None

@@ -7,13 +7,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from forlob.prom import load_instrument
+from forlob.prom import InstrumentAnswers, load_instrument
 from forlob.web.actions.questionnaires import (
     SentRound,
     do_enter_questionnaire,
     do_send_questionnaire,
 )
-from forlob.web.forms.questionnaires import InstrumentAnswers
 from forlob.web.models import Course, QuestionnaireRound
 
 # tests/test_prom.py's worked example: 16 points over 10 answered sections = 32.0 %

@@ -24,6 +24,7 @@ from forlob.decision.diagnosis import (
     DiagnosisMatch,
     lookup_diagnosis,
     normalise_icd10,
+    referral_diagnosis,
     suggest_group,
 )
 from forlob.decision.triage import (
@@ -55,6 +56,7 @@ __all__ = [
     "lookup_diagnosis",
     "normalise_icd10",
     "parse_triage_input",
+    "referral_diagnosis",
     "suggest_group",
     "transport_fee",
     "triage",

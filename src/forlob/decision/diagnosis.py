@@ -24,6 +24,7 @@ __all__ = [
     "load_diagnosis_map",
     "lookup_diagnosis",
     "normalise_icd10",
+    "referral_diagnosis",
     "suggest_group",
 ]
 
@@ -128,6 +129,20 @@ def lookup_diagnosis(code: str, system: System | None = None) -> DiagnosisMatch 
         return None
     e = best[1]
     return DiagnosisMatch(e.code, "icd10", e.icpc, icpc[e.icpc].group, e.da, e.source)
+
+
+# A referral names its code system as the course record does (ReferralInfo.diagnosis_system).
+REFERRAL_SYSTEMS: dict[str, System] = {"ICPC": "icpc", "ICD-10": "icd10"}
+
+
+def referral_diagnosis(code: str, system: str) -> DiagnosisMatch | None:
+    """The Bilag 4 entry a referral's code maps to in the code system the referral names
+    ("ICPC" or "ICD-10"); None for no code, another system or a code 003 does not list."""
+    code = re.sub(r"\s", "", code or "").upper()
+    decision_system = REFERRAL_SYSTEMS.get(system)
+    if not code or decision_system is None:
+        return None
+    return lookup_diagnosis(code, decision_system)
 
 
 def suggest_group(code: str, system: System | None = None) -> int | None:

@@ -17,6 +17,7 @@ from forlob.prom.instruments import (
 )
 from forlob.prom.scoring import (
     Change,
+    InstrumentAnswers,
     Score,
     ScoreInputError,
     change,
@@ -29,6 +30,7 @@ __all__ = [
     "INSTRUMENT_NAMES",
     "Change",
     "Instrument",
+    "InstrumentAnswers",
     "InstrumentDataError",
     "Item",
     "Option",

@@ -7,7 +7,7 @@ Scores are `Decimal`s rounded half-up to one decimal, because published worked e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -16,6 +16,7 @@ from forlob.prom.instruments import Instrument, Threshold, load_instrument
 __all__ = [
     "stored_score",
     "Change",
+    "InstrumentAnswers",
     "Score",
     "ScoreInputError",
     "change",
@@ -26,6 +27,15 @@ __all__ = [
 Answer = int | Decimal | None
 
 _ONE_DECIMAL = Decimal("0.1")
+
+
+@dataclass
+class InstrumentAnswers:
+    """One instrument's answers as given: a value (None: unanswered) per item, in item order;
+    PSFS also the activities the patient named, in answer order."""
+
+    answers: list[int | None]
+    activities: list[str] = field(default_factory=list)
 
 
 class ScoreInputError(ValueError):

@@ -27,6 +27,7 @@ from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
 from forlob.course import DATE_PROBLEMS, planned_dates_problem
+from forlob.decision import referral_diagnosis
 from forlob.planning import PlanError
 from forlob.web import auditlog
 from forlob.web.access import (
@@ -68,7 +69,6 @@ from forlob.web.change_check import LineDraft
 from forlob.web.documents import course_fhir_json
 from forlob.web.engine_input import NEW_LINE, Finding
 from forlob.web.findings_store import course_findings
-from forlob.web.forms.patients import diagnosis_suggestion
 from forlob.web.models import AuditEvent, Clinic, Course, Patient, Referral, ServiceLine
 from forlob.web.plans import course_progress, course_start
 from forlob.web.tokens import verify_token
@@ -322,7 +322,7 @@ def create_referral(request: HttpRequest, patient_id: int, payload: ReferralIn) 
     patient = access_patient(user, patient_id)
     data = payload.dict()
     if data["group"] is None:
-        match = diagnosis_suggestion(data["diagnosis_code"], data["diagnosis_system"])
+        match = referral_diagnosis(data["diagnosis_code"], data["diagnosis_system"])
         data["group"] = None if match is None else match.group
     referral = do_create_referral(user, patient, data)
     return Status(201, _referral(referral))

@@ -21,9 +21,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from forlob.prom import load_instrument, score
+from forlob.prom import InstrumentAnswers, load_instrument, score
 from forlob.web import auditlog
-from forlob.web.forms.questionnaires import InstrumentAnswers
 from forlob.web.models import AuditEvent, Course, QuestionnaireAnswer, QuestionnaireRound
 from forlob.web.tokens import hash_token
 

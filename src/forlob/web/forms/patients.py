@@ -15,13 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forlob.cpr import CprError, normalise_cpr
-from forlob.decision import DiagnosisMatch, lookup_diagnosis
 from forlob.web.models import Clinic, Patient, Referral
 
 _PHONE = re.compile(r"^\+?[0-9 ]{8,20}$")
-
-# The referral's code system (as stored) → the system name `forlob.decision` uses.
-DECISION_SYSTEMS: dict[str, Any] = {Referral.ICPC: "icpc", Referral.ICD10: "icd10"}
 
 # 003 Bilag 4 groups; 3 (serious pathology) is outside the structured pathways.
 GROUP_CHOICES = [
@@ -159,12 +155,3 @@ class ReferralForm(forms.Form):
 
     def clean_diagnosis_code(self) -> str:
         return re.sub(r"\s", "", self.cleaned_data.get("diagnosis_code", "")).upper()
-
-
-def diagnosis_suggestion(code: str, system: str) -> DiagnosisMatch | None:
-    """The 003 Bilag 4 entry a referral's code maps to, in the chosen code system."""
-    code = re.sub(r"\s", "", code or "").upper()
-    decision_system = DECISION_SYSTEMS.get(system)
-    if not code or decision_system is None:
-        return None
-    return lookup_diagnosis(code, decision_system)

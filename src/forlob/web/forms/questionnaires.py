@@ -17,21 +17,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forlob.prom import Instrument, ScoreInputError, load_instrument, score
+from forlob.prom import Instrument, InstrumentAnswers, ScoreInputError, load_instrument, score
 
 # The form offers this many PSFS activities (the instrument allows up to five; three is what
 # the clinics' paper forms ask for and what fits a phone screen).
 PSFS_ACTIVITIES = 3
 # Instruments the answer form can show (the performance tests are measured in the clinic).
 FORM_KINDS = ("rating", "sections", "activities")
-
-
-@dataclass
-class InstrumentAnswers:
-    """One instrument's answers: a value (or None) per item; PSFS also the activities' names."""
-
-    answers: list[int | None]
-    activities: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -24,17 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forlob.cpr import CprError, age_on, birth_date_from_cpr, cpr_search_digits, normalise_cpr
-from forlob.decision import DiagnosisMatch, WaitingTime, waiting_time
+from forlob.decision import DiagnosisMatch, WaitingTime, referral_diagnosis, waiting_time
 from forlob.decision.diagnosis import load_diagnosis_map
 from forlob.web import auditlog
 from forlob.web.access import access_patient, active_clinic, patients_of
 from forlob.web.actions.patients import do_create_patient, do_create_referral, do_update_patient
-from forlob.web.forms.patients import (
-    PatientCreateForm,
-    PatientEditForm,
-    ReferralForm,
-    diagnosis_suggestion,
-)
+from forlob.web.forms.patients import PatientCreateForm, PatientEditForm, ReferralForm
 from forlob.web.models import Course, Patient, Referral, ServiceLine
 from forlob.web.plans import course_start
 
@@ -212,7 +207,7 @@ def referral_create(request: HttpRequest, patient_id: int, **kwargs: object) -> 
             initial={"date": timezone.localdate(), "diagnosis_system": Referral.ICPC}
         )
     else:
-        suggestion = diagnosis_suggestion(
+        suggestion = referral_diagnosis(
             request.POST.get("diagnosis_code", ""), request.POST.get("diagnosis_system", "")
         )
         if "suggest" in request.POST:
