@@ -287,8 +287,9 @@ class WorklistTestCase(BaseTestCase):
         self.add_courses(10)
         self.login(self.bob)
         self.client.get("/worklist/")
-        # session, user, active clinic; 1 count + 5 buckets; 2 referrals; header clinics
-        with self.assertNumQueries(12), on_day(dt.date(2025, 1, 29)):
+        # session, user, the user's clinics with their roles (the active clinic and the
+        # header's menu read them once); 1 count + 5 buckets; 2 referrals
+        with self.assertNumQueries(11), on_day(dt.date(2025, 1, 29)):
             self.client.get("/worklist/")
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -31,14 +31,14 @@ from forlob.decision import referral_diagnosis
 from forlob.planning import PlanError
 from forlob.web import auditlog
 from forlob.web.access import (
+    access_clinic,
     access_course,
     access_patient,
     access_referral,
     access_service_line,
-    active_clinic,
-    courses_of,
-    patients_of,
-    user_clinics,
+    api_courses,
+    api_patients,
+    clinic_for_new_patient,
 )
 from forlob.web.actions.courses import do_add_service_line, do_delete_service_line, do_start_course
 from forlob.web.actions.patients import do_create_patient, do_create_referral
@@ -69,7 +69,7 @@ from forlob.web.change_check import LineDraft
 from forlob.web.documents import course_fhir_json
 from forlob.web.engine_input import NEW_LINE, Finding
 from forlob.web.findings_store import course_findings
-from forlob.web.models import AuditEvent, Clinic, Course, Patient, Referral, ServiceLine
+from forlob.web.models import AuditEvent, Course, Patient, Referral, ServiceLine
 from forlob.web.plans import course_progress, course_start
 from forlob.web.tokens import verify_token
 
@@ -230,13 +230,6 @@ def _page(qs: models.QuerySet[Any], limit: int, offset: int) -> tuple[int, list[
 # -- patients -------------------------------------------------------------------------------
 
 
-def _own_clinic(user: Any, clinic_id: int) -> Clinic:
-    clinic = user_clinics(user).filter(pk=clinic_id).first()
-    if clinic is None:
-        raise Http404("not found")
-    return clinic
-
-
 @api.get("/patients", response={200: PatientPage, **READ}, tags=["patients"])
 def list_patients(
     request: HttpRequest,
@@ -246,9 +239,9 @@ def list_patients(
 ) -> Any:
     """The patients of the user's clinics (of one clinic with `clinic`), by name."""
     user = _user(request)
-    qs = patients_of(user).order_by("name", "id")
+    qs = api_patients(request).order_by("name", "id")
     if clinic is not None:
-        qs = qs.filter(clinic=_own_clinic(user, clinic))
+        qs = qs.filter(clinic=access_clinic(request, clinic)[0])
     count, patients = _page(qs, limit, offset)
     _log_views(user, patients, "list")
     return {"count": count, "items": [_patient(p) for p in patients]}
@@ -259,29 +252,21 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
     """Register a patient. The CPR number is validated (ten digits, a real date); one patient
     per CPR number and clinic (409 when the clinic already has it)."""
     user = _user(request)
-    if payload.clinic is not None:
-        clinic = _own_clinic(user, payload.clinic)
-    else:
-        clinics = list(user_clinics(user)[:2])
-        if len(clinics) == 1:
-            clinic = clinics[0]
-        elif request.user.is_authenticated and request.session.session_key:
-            clinic = active_clinic(request)
-        elif not clinics:
-            raise Http404("no clinic")
-        else:
-            return Status(
-                422,
-                {
-                    "detail": [
-                        {
-                            "type": "clinic_required",
-                            "loc": ["body", "payload", "clinic"],
-                            "msg": _("The user belongs to several clinics: give the clinic."),
-                        }
-                    ]
-                },
-            )
+    rights = clinic_for_new_patient(request, payload.clinic)
+    if rights is None:
+        return Status(
+            422,
+            {
+                "detail": [
+                    {
+                        "type": "clinic_required",
+                        "loc": ["body", "payload", "clinic"],
+                        "msg": _("The user belongs to several clinics: give the clinic."),
+                    }
+                ]
+            },
+        )
+    clinic = rights.clinic
     if Patient.objects.filter(clinic=clinic, cpr=payload.cpr).exists():
         return Status(409, {"detail": _("The clinic already has a patient with this CPR number.")})
     data = payload.dict(exclude={"clinic"})
@@ -292,7 +277,7 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
 @api.get("/patients/{patient_id}", response={200: PatientOut, **READ}, tags=["patients"])
 def get_patient(request: HttpRequest, patient_id: int) -> Any:
     user = _user(request)
-    patient = access_patient(user, patient_id)
+    patient, _rights = access_patient(request, patient_id, across_clinics=True)
     auditlog.record_view(user, patient)
     return _patient(patient)
 
@@ -305,7 +290,7 @@ def get_patient(request: HttpRequest, patient_id: int) -> Any:
 def list_referrals(request: HttpRequest, patient_id: int) -> Any:
     """The patient's referrals, newest first."""
     user = _user(request)
-    patient = access_patient(user, patient_id)
+    patient, _rights = access_patient(request, patient_id, across_clinics=True)
     auditlog.record_view(user, patient, detail="referrals")
     return [_referral(r) for r in patient.referrals.all()]
 
@@ -319,7 +304,7 @@ def create_referral(request: HttpRequest, patient_id: int, payload: ReferralIn) 
     """Register a referral. Without `group`, the programme group is suggested from the
     diagnosis code (003 Bilag 4) when the code is listed there."""
     user = _user(request)
-    patient = access_patient(user, patient_id)
+    patient, _rights = access_patient(request, patient_id, across_clinics=True)
     data = payload.dict()
     if data["group"] is None:
         match = referral_diagnosis(data["diagnosis_code"], data["diagnosis_system"])
@@ -340,9 +325,9 @@ def list_courses(
 ) -> Any:
     """The courses of the user's clinics (of one patient with `patient`), latest start first."""
     user = _user(request)
-    qs = courses_of(user)
+    qs = api_courses(request)
     if patient is not None:
-        qs = qs.filter(patient=access_patient(user, patient))
+        qs = qs.filter(patient=access_patient(request, patient, across_clinics=True)[0])
     count, courses = _page(qs.order_by("-planned_start", "-id"), limit, offset)
     _log_views(user, courses, "list")
     return {"count": count, "items": [_course(c) for c in courses]}
@@ -352,7 +337,7 @@ def list_courses(
 def create_course(request: HttpRequest, payload: CourseIn) -> Any:
     """Start a course of a pathway on a referral of the user's clinic."""
     user = _user(request)
-    referral = access_referral(user, payload.referral_id)
+    referral, _rights = access_referral(request, payload.referral_id, across_clinics=True)
     problem = planned_dates_problem(payload.pathway, payload.planned_start, payload.planned_closing)
     if problem is not None:
         return Status(422, _invalid("planned_closing", DATE_PROBLEMS[problem].get(get_language())))
@@ -376,7 +361,7 @@ def _invalid(field: str, msg: str) -> dict[str, Any]:
 @api.get("/courses/{course_id}", response={200: CourseOut, **READ}, tags=["courses"])
 def get_course(request: HttpRequest, course_id: int) -> Any:
     user = _user(request)
-    course = access_course(user, course_id)
+    course, _rights = access_course(request, course_id, across_clinics=True)
     auditlog.record_view(user, course)
     return _course(course)
 
@@ -392,7 +377,7 @@ def get_course(request: HttpRequest, course_id: int) -> Any:
 def list_lines(request: HttpRequest, course_id: int) -> Any:
     """The course's service lines by date, each with the rule engine's findings on it now."""
     user = _user(request)
-    course = access_course(user, course_id)
+    course, _rights = access_course(request, course_id, across_clinics=True)
     auditlog.record_view(user, course, detail="lines")
     by_line: dict[int, list[FindingOut]] = defaultdict(list)
     for f in course_findings(course):
@@ -420,7 +405,7 @@ def create_line(request: HttpRequest, course_id: int, payload: LineIn) -> Any:
       `warning_reason` was given (`reason_required: true`; send again with a reason).
     """
     user = _user(request)
-    course = access_course(user, course_id)
+    course, _rights = access_course(request, course_id, across_clinics=True)
     draft = LineDraft(
         service_date=payload.service_date,
         code=payload.code,
@@ -448,7 +433,7 @@ def delete_line(request: HttpRequest, line_id: int) -> Any:
     """Delete a service line. A wrong registration can always be removed; the answer lists
     the findings the deletion leaves on the course (e.g. a later status now without start)."""
     user = _user(request)
-    line = access_service_line(user, line_id)
+    line, _rights = access_service_line(request, line_id, across_clinics=True)
     check = do_delete_service_line(user, line)
     return LineDeleted(deleted=True, findings=[_finding(f) for f in check.findings])
 
@@ -460,7 +445,7 @@ def delete_line(request: HttpRequest, line_id: int) -> Any:
 def get_plan(request: HttpRequest, course_id: int) -> Any:
     """The course's plan (`forlob.planning`) and where each item stands today."""
     user = _user(request)
-    course = access_course(user, course_id)
+    course, _rights = access_course(request, course_id, across_clinics=True)
     auditlog.record_view(user, course, detail="plan")
     today = timezone.localdate()
     lines = list(course.lines.all())
@@ -492,7 +477,7 @@ def get_plan(request: HttpRequest, course_id: int) -> Any:
 def list_questionnaires(request: HttpRequest, course_id: int) -> Any:
     """The course's questionnaire rounds with each instrument's score (`forlob.prom`)."""
     user = _user(request)
-    course = access_course(user, course_id)
+    course, _rights = access_course(request, course_id, across_clinics=True)
     auditlog.record_view(user, course, detail="questionnaires")
     rounds = course.rounds.prefetch_related("answers").order_by("created_at", "id")
     return [
@@ -527,5 +512,5 @@ def get_fhir(request: HttpRequest, course_id: int) -> Any:
     """The course as a FHIR R4B collection Bundle (`application/fhir+json`), with the saved
     discharge letter as a Composition. Logged as an EXPORT of the course."""
     user = _user(request)
-    course = access_course(user, course_id)
+    course, _rights = access_course(request, course_id, across_clinics=True)
     return HttpResponse(course_fhir_json(user, course), content_type="application/fhir+json")

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from forlob.web.access import active_clinic, is_clinic_admin
+from forlob.web.access import active_rights
 from forlob.web.forms.auditlog import AuditLogFilterForm
 from forlob.web.models import AuditEvent
 
@@ -24,8 +24,9 @@ PAGE_SIZE = 50
 @login_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
-    clinic = active_clinic(request)
-    if not is_clinic_admin(request.user, clinic):
+    rights = active_rights(request)
+    clinic = rights.clinic
+    if not rights.clinic_admin:
         return render(
             request, "forlob/auditlog.html", {"clinic": clinic, "forbidden": True}, status=403
         )

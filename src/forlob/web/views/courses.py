@@ -41,7 +41,7 @@ from forlob.web.plans import course_start as start_of
 # ----------------------------------------------------------------------------- start
 @login_required
 def course_start(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = access_referral(request.user, referral_id)
+    referral, _rights = access_referral(request, referral_id)
     clinic = referral.patient.clinic
     suggested = suggested_pathways(referral.group, clinic.profession)
     if request.method == "POST":
@@ -224,7 +224,7 @@ def _timeline_svg(rows: list[PlanRow], lines: list[ServiceLine], today: dt.date)
 
 @login_required
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = access_course(request.user, course_id)
+    course, _rights = access_course(request, course_id)
     today = timezone.localdate()
     # one query for the lines, kept on the course so the page's other sections reuse it
     prefetch_related_objects([course], "lines")
@@ -269,7 +269,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 # ----------------------------------------------------------------------------- edit
 @login_required
 def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = access_course(request.user, course_id)
+    course, _rights = access_course(request, course_id)
     if request.method == "POST":
         form = CourseEditForm(course, request.POST)
         if form.is_valid():

@@ -1,6 +1,6 @@
 """Export service lines as the audit CSV (issue 4 §9): one course, or the whole active clinic.
 
-Any member of the clinic may export (the billing is the clinic's); each export is recorded
+Any clinician or admin of the active clinic may export (the billing is the clinic's); each export is recorded
 in the audit log as EXPORT. The clinic's file is streamed, so its size does not matter.
 """
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from forlob.web import auditlog
-from forlob.web.access import access_course, active_clinic
+from forlob.web.access import access_course, access_patient_data
 from forlob.web.exports import (
     clinic_filename,
     clinic_rows,
@@ -32,7 +32,7 @@ def _attachment(filename: str) -> str:
 @login_required
 @require_GET
 def course_export(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = access_course(request.user, course_id)
+    course, _rights = access_course(request, course_id)
     auditlog.record(request.user, AuditEvent.EXPORT, course, detail="audit_csv")
     response = HttpResponse("".join(csv_chunks(course_rows(course))), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = _attachment(course_filename(course, timezone.localdate()))
@@ -42,7 +42,7 @@ def course_export(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def clinic_export(request: HttpRequest) -> StreamingHttpResponse:
-    clinic = active_clinic(request)
+    clinic = access_patient_data(request).clinic
     auditlog.record(request.user, AuditEvent.EXPORT, clinic, detail="audit_csv")
     response = StreamingHttpResponse(csv_chunks(clinic_rows(clinic)), content_type=CONTENT_TYPE)
     response["Content-Disposition"] = _attachment(clinic_filename(clinic, timezone.localdate()))

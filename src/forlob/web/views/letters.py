@@ -35,7 +35,7 @@ def _kind(kind: str) -> str:
 
 @login_required
 def letter_edit(request: HttpRequest, course_id: int, kind: str) -> HttpResponse:
-    course = access_course(request.user, course_id)
+    course, _rights = access_course(request, course_id)
     kind = _kind(kind)
     letter, saved = course_letter(course, kind)
     form = LetterForm(request.POST or None, initial={"text": letter.text()})
@@ -60,7 +60,7 @@ def letter_edit(request: HttpRequest, course_id: int, kind: str) -> HttpResponse
 
 @login_required
 def letter_pdf(request: HttpRequest, course_id: int, kind: str) -> HttpResponse:
-    course = access_course(request.user, course_id)
+    course, _rights = access_course(request, course_id)
     kind = _kind(kind)
     letter, _saved = course_letter(course, kind)
     pdf = render_pdf(letter.text(), title=letter.title)

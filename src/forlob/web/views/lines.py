@@ -43,12 +43,13 @@ _FIELDS = ("service_date", "code", "team_size", "quantity", "warning_reason")
 
 @login_required
 def line_create(request: HttpRequest, course_id: int) -> HttpResponse:
-    return _line_page(request, access_course(request.user, course_id), None)
+    course, _rights = access_course(request, course_id)
+    return _line_page(request, course, None)
 
 
 @login_required
 def line_edit(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = access_service_line(request.user, line_id)
+    line, _rights = access_service_line(request, line_id)
     return _line_page(request, line.course, line)
 
 
@@ -232,7 +233,7 @@ def _render(
 # ----------------------------------------------------------------------------- delete
 @login_required
 def line_delete(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = access_service_line(request.user, line_id)
+    line, _rights = access_service_line(request, line_id)
     course = line.course
     if request.method == "POST":
         code = line.code

@@ -1,7 +1,8 @@
 """The clinic's outcome report: per pathway, courses, mean PROM change and share reaching the
 MCID (issue 4 §7: answers of patients without consent are left out of reports).
 
-Aggregates only, no patient is named; every member of the active clinic may read it. Two
+Aggregates only, no patient is named; every clinician and admin of the active clinic may read
+it. Two
 queries whatever the clinic's size: its courses, and its reportable answers.
 """
 
@@ -13,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from forlob.outcome_report import Measurement, outcome_report
-from forlob.web.access import active_clinic
+from forlob.web.access import access_patient_data
 from forlob.web.models import Course, QuestionnaireAnswer
 from forlob.web.outcomes import reportable_answers
 
@@ -21,7 +22,7 @@ from forlob.web.outcomes import reportable_answers
 @login_required
 @require_GET
 def clinic_report(request: HttpRequest) -> HttpResponse:
-    clinic = active_clinic(request)
+    clinic = access_patient_data(request).clinic
     courses = dict(Course.objects.filter(clinic=clinic).values_list("pk", "pathway"))
     rows = reportable_answers(
         QuestionnaireAnswer.objects.filter(round__course__clinic=clinic)

@@ -27,7 +27,7 @@ from forlob.cpr import CprError, age_on, birth_date_from_cpr, cpr_search_digits,
 from forlob.decision import DiagnosisMatch, WaitingTime, referral_diagnosis, waiting_time
 from forlob.decision.diagnosis import load_diagnosis_map
 from forlob.web import auditlog
-from forlob.web.access import access_patient, active_clinic, patients_of
+from forlob.web.access import access_patient, access_patient_data
 from forlob.web.actions.patients import do_create_patient, do_create_referral, do_update_patient
 from forlob.web.forms.patients import PatientCreateForm, PatientEditForm, ReferralForm
 from forlob.web.models import Course, Patient, Referral, ServiceLine
@@ -57,7 +57,7 @@ def _search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
 
 @login_required
 def patient_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    clinic = active_clinic(request)
+    clinic = access_patient_data(request).clinic
     if request.method == "POST":
         query = request.POST.get("q", "").strip()[:_MAX_QUERY]
         page_number = request.POST.get("page")
@@ -65,7 +65,7 @@ def patient_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
         query, page_number = "", request.GET.get("page")
     active = Course.objects.filter(status=Course.ACTIVE).order_by("-planned_start", "-id")
     patients = (
-        _search(patients_of(request.user).filter(clinic=clinic), query)
+        _search(Patient.objects.filter(clinic=clinic), query)
         .order_by("name", "id")
         .prefetch_related(Prefetch("courses", queryset=active, to_attr="active_courses"))
     )
@@ -86,7 +86,7 @@ def _derived_birth_date(text: str) -> dt.date | None:
 
 @login_required
 def patient_create(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    clinic = active_clinic(request)
+    clinic = access_patient_data(request).clinic
     form = PatientCreateForm(request.POST or None, clinic=clinic)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +152,7 @@ def _referral_rows(patient: Patient, today: dt.date) -> list[ReferralRow]:
 
 @login_required
 def patient_detail(request: HttpRequest, patient_id: int, **kwargs: object) -> HttpResponse:
-    patient = access_patient(request.user, patient_id)
+    patient, _rights = access_patient(request, patient_id)
     today = timezone.localdate()
     rows = _referral_rows(patient, today)
     auditlog.record_view(request.user, patient)
@@ -170,7 +170,7 @@ def patient_detail(request: HttpRequest, patient_id: int, **kwargs: object) -> H
 
 @login_required
 def patient_edit(request: HttpRequest, patient_id: int, **kwargs: object) -> HttpResponse:
-    patient = access_patient(request.user, patient_id)
+    patient, _rights = access_patient(request, patient_id)
     initial = {
         "name": patient.name,
         "email": patient.email,
@@ -200,7 +200,7 @@ def _bilag4_codes() -> list[tuple[str, str]]:
 
 @login_required
 def referral_create(request: HttpRequest, patient_id: int, **kwargs: object) -> HttpResponse:
-    patient = access_patient(request.user, patient_id)
+    patient, _rights = access_patient(request, patient_id)
     suggestion: DiagnosisMatch | None = None
     if request.method != "POST":
         form = ReferralForm(

@@ -75,9 +75,9 @@ def _link_builder(request: HttpRequest) -> Callable[[str], str]:
 @require_http_methods(["GET", "POST"])
 def round_send(request: HttpRequest, course_id: int) -> HttpResponse:
     """GET: choose what to send. POST: make the link (or a new link for `renew`), show it once."""
-    course = access_course(request.user, course_id)
+    course, _rights = access_course(request, course_id)
     if request.method == "POST" and request.POST.get("renew"):
-        old = access_round(request.user, request.POST["renew"])
+        old, _rights = access_round(request, request.POST["renew"])
         if old.course_id != course.pk:
             return redirect("course", course.pk)
         by_email = request.POST.get("by_email") == "on" and bool(course.patient.email)
@@ -142,11 +142,11 @@ def _sent_page(
 @require_http_methods(["GET", "POST"])
 def round_enter(request: HttpRequest, course_id: int) -> HttpResponse:
     """The clinician enters a round's answers on the patient's behalf."""
-    course = access_course(request.user, course_id)
+    course, _rights = access_course(request, course_id)
     into: QuestionnaireRound | None = None
     round_id = request.POST.get("round") or request.GET.get("round")
     if round_id:
-        into = access_round(request.user, round_id)
+        into, _rights = access_round(request, round_id)
         if into.course_id != course.pk or into.completed_at is not None:
             messages.error(request, _("This round has been answered already."))
             return redirect("course", course.pk)
@@ -190,7 +190,7 @@ def round_enter(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 def course_chart(request: HttpRequest, course_id: int) -> HttpResponse:
     """The course's scores over time as `image/svg+xml`."""
-    course = access_course(request.user, course_id)
+    course, _rights = access_course(request, course_id)
     svg = chart_for(outcome_rows(load_rounds(course)))
     auditlog.record_view(request.user, course, detail="chart")
     response = HttpResponse(

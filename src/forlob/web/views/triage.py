@@ -62,7 +62,7 @@ class TriageForm(forms.Form):
 
 @login_required
 def patient_triage(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = access_patient(request.user, patient_id)
+    patient, _rights = access_patient(request, patient_id)
     auditlog.record_view(request.user, patient, detail="triage")
     form = TriageForm(request.POST or None)
     result = None

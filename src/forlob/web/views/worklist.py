@@ -10,13 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from forlob.web.access import active_clinic
+from forlob.web.access import access_patient_data
 from forlob.web.worklist import PAGE_ROWS, bucket_keys, build_worklist
 
 
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    clinic = active_clinic(request)
+    clinic = access_patient_data(request).clinic
     focus = request.GET.get("bucket")
     if focus not in bucket_keys():
         focus = None
