@@ -1,5 +1,5 @@
 """The clinician's day in a real browser: Playwright drives Debian's chromium against the
-production server (`forlob serve`, gunicorn, demo data) — issue 4, Tests.
+production server (`forlob serve`, gunicorn, demo data).
 
 Alice logs in, creates a patient with a referral, starts an NRL course, registers services,
 sees a status outside its window refused, sends a questionnaire, the patient fills it through

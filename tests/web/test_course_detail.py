@@ -1,5 +1,5 @@
 """The course page: header, the plan as a timeline with today's place and overdue items, the
-registered lines with their current findings (issue 4 §4–5). Reading it is logged."""
+registered lines with their current findings. Reading it is logged."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Editing a course: planned dates, status and clinician (issue 4 §4)."""
+"""Editing a course: planned dates, status and clinician."""
 
 from __future__ import annotations
 

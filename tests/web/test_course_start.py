@@ -1,4 +1,4 @@
-"""Starting a course of any pathway of the catalogue on a referral (issue 4 §4)."""
+"""Starting a course of any pathway of the catalogue on a referral."""
 
 from __future__ import annotations
 

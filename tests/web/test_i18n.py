@@ -1,4 +1,4 @@
-"""The Danish translation (issue 4 §12): Danish by default, English selectable.
+"""The Danish translation: Danish by default, English selectable.
 
 The catalogues live in src/forlob/web/locale; the compiled .mo files are committed because a
 fresh machine has no gettext. These tests keep the Danish catalogue complete and the .mo in

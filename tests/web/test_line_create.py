@@ -1,5 +1,5 @@
-"""Registering a service line: the rule engine decides before anything is saved (issue 4 §5),
-and the chiropractic code-choice helpers sit next to the code field (issue 5 §2).
+"""Registering a service line: the rule engine decides before anything is saved,
+and the chiropractic code-choice helpers sit next to the code field (004).
 
 A POST that saves nothing answers 422 and shows the findings; a saved line redirects to the
 course page.

@@ -1,4 +1,4 @@
-"""Editing a service line re-checks the course with the rule engine (issue 4 §5)."""
+"""Editing a service line re-checks the course with the rule engine."""
 
 from __future__ import annotations
 

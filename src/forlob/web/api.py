@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1/ (django-ninja; issue 4 §10).
+"""The JSON API under /api/v1/ (django-ninja).
 
 The same rules as the pages: every record is reached through the access helpers (another
 clinic's record answers 404, exactly like one that does not exist), every read of a patient's
@@ -504,7 +504,7 @@ def list_questionnaires(request: HttpRequest, course_id: int) -> Any:
     ]
 
 
-# -- FHIR (issue 5) -------------------------------------------------------------------------
+# -- FHIR --------------------------------------------------------------------------------
 
 
 @api.get("/courses/{course_id}/fhir", response={200: FhirBundleOut, **READ}, tags=["courses"])

@@ -1,4 +1,4 @@
-"""Recording who did what: every write and every read of patient data (issue 4 §11)."""
+"""Recording who did what: every write and every read of patient data."""
 
 from __future__ import annotations
 

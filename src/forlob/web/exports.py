@@ -1,5 +1,5 @@
 """Service lines as the audit CSV of formats.md, so a clinic can run `forlob audit` on its own
-billing (issue 4 §9).
+billing.
 
 `patient_id` is forlob's own patient id, not the CPR number: the audit only needs an
 identifier it can compare (as a string) across a patient's lines, so the file carries no

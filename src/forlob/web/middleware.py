@@ -1,4 +1,4 @@
-"""Danish unless the user chose otherwise (issue 4 §12).
+"""Danish unless the user chose otherwise.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language, so a clinic PC with an
 English browser would show English. forlob's pages are Danish by default: only the language

@@ -1,4 +1,4 @@
-"""The clinic's worklist: what is due, closing, overdue, to send and waiting (issue 4 §6, 5 §3).
+"""The clinic's worklist: what is due, closing, overdue, to send and waiting (003 §4.5).
 
 Read from the stored plan (`PlanItem`, rewritten by `plans.refresh_plan` on every change of a
 course) of the clinic's ACTIVE courses, so the page costs the same few indexed queries whatever
@@ -50,7 +50,7 @@ from forlob.web.models import (
     ServiceLine,
 )
 
-# "closes within 5 working days" (issue 4 §6)
+# "closes within 5 working days"
 CLOSING_SOON_WORKING_DAYS = 5
 # follow-ups whose window opens within this many calendar days
 FOLLOW_UP_HORIZON_DAYS = 30

@@ -1,4 +1,4 @@
-"""Letters of a course as the clinician edited them (issue 5 §5)."""
+"""Letters of a course as the clinician edited them (003 §4.6)."""
 
 from __future__ import annotations
 

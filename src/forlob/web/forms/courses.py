@@ -1,5 +1,5 @@
 """Forms of the courses area: starting and editing a course, registering a service line, and
-the code-choice helpers of the chiropractic catalogue (issue 4 §4–5, issue 5 §2).
+the code-choice helpers of the chiropractic catalogue (004, speciale 53).
 
 The forms only parse input; the rule engine judges the line (forlob.web.change_check) and the
 decision helpers choose codes (forlob.decision) — nothing here re-implements either.

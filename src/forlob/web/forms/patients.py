@@ -76,7 +76,7 @@ class _ContactFields(forms.Form):
     # til, at data fra spørgeskemaet videregives og følges op ved Afsluttende konsultation og
     # Opfølgningskonsultation, skal du som fysioterapeut registrere tilsvarende oplysninger som
     # en del af anamnesen … i klinikkens journal." Without consent the answers stay on the course
-    # (the journal) and are left out of reports (issue 4 §7).
+    # (the journal) and are left out of reports.
     consent_beyond_journal = forms.BooleanField(
         label=_("The patient consents to the questionnaire data being used beyond the journal"),
         required=False,

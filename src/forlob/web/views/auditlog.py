@@ -1,4 +1,4 @@
-"""The clinic's audit log, for its admins (issue 4 §11).
+"""The clinic's audit log, for its admins.
 
 Only admins of the ACTIVE clinic read it, and only that clinic's events. A clinician of the
 same clinic gets 403 with a message: the log exists and they know it does; the question is

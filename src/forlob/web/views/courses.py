@@ -1,5 +1,5 @@
 """Courses: start one on a referral, the course page (plan timeline, service lines, findings),
-and editing a course (issue 4 §4).
+and editing a course.
 
 The course page runs a fixed number of queries whatever the number of lines: the course (with
 patient, referral, clinic, clinician), its lines, the patient's lines at the clinic for the

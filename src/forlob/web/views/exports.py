@@ -1,7 +1,8 @@
-"""Export service lines as the audit CSV (issue 4 §9): one course, or the whole active clinic.
+"""Export service lines as the audit CSV of formats.md: one course, or the whole active clinic.
 
-Any clinician or admin of the active clinic may export (the billing is the clinic's); each export is recorded
-in the audit log as EXPORT. The clinic's file is streamed, so its size does not matter.
+Any clinician or admin of the active clinic may export (the billing is the clinic's); each
+export is recorded in the audit log as EXPORT. The clinic's file is streamed, so its size does
+not matter.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Registering, editing and deleting a course's service lines (issue 4 §5), with the
-chiropractic code-choice helpers next to the code field (issue 5 §2).
+"""Registering, editing and deleting a course's service lines, with the
+chiropractic code-choice helpers of 004 (speciale 53) next to the code field.
 
 Every save runs the rule engine of `forlob audit` on the course with the change (through the
 actions): errors block, warnings need a reason. A POST that saves nothing re-renders the form
@@ -169,7 +169,7 @@ _NOT_COUNTED = {
 def _helpers(
     course: Course, line: ServiceLine | None, day: dt.date | None, help_form: CodeHelpForm
 ) -> dict[str, Any]:
-    """The chiropractic code-choice suggestions for the form (issue 5 §2)."""
+    """The chiropractic code-choice suggestions for the form (004, speciale 53)."""
     if not is_chiropractic(course.pathway):
         return {}
     cat = load_catalogue()

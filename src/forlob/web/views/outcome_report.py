@@ -1,9 +1,9 @@
 """The clinic's outcome report: per pathway, courses, mean PROM change and share reaching the
-MCID (issue 4 §7: answers of patients without consent are left out of reports).
+MCID. Answers of patients without consent to use beyond the journal are left out (seed 000,
+Spørgeskemaer før konsultation).
 
 Aggregates only, no patient is named; every clinician and admin of the active clinic may read
-it. Two
-queries whatever the clinic's size: its courses, and its reportable answers.
+it. Two queries whatever the clinic's size: its courses, and its reportable answers.
 """
 
 from __future__ import annotations

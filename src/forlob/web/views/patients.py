@@ -1,4 +1,4 @@
-"""Patients and referrals (issue 4 §3): the clinic's patient list, a patient's page, and forms.
+"""Patients and referrals: the clinic's patient list, a patient's page, and forms.
 
 Search: the list's search form is POSTed, never a GET query, so a CPR number typed into it
 never lands in a URL (browser history, server logs, Referer). Plain paging without a search

@@ -1,4 +1,4 @@
-"""Questionnaires (issue 4 §7, §8): send a round, the patient's one-time page, clinician entry,
+"""Questionnaires: send a round, the patient's one-time page, clinician entry,
 and the course's score chart.
 
 The patient's page `/q/<token>/` needs no login and shows no clinic navigation; its responses

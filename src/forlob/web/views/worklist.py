@@ -1,4 +1,4 @@
-"""The worklist of the active clinic (issue 4 §6; waiting referrals, issue 5 §3).
+"""The worklist of the active clinic (waiting referrals: 003 §4.5).
 
 `/worklist/` shows the most urgent rows of each bucket; `/worklist/?bucket=overdue&page=2`
 shows one bucket whole, a page at a time.
