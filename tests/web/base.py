@@ -42,12 +42,11 @@ class BaseTestCase(TestCase):
         cls.charlie = User.objects.create_user("charlie", "charlie@example.org", PASSWORD)
         Membership.objects.create(user=cls.charlie, clinic=cls.other_clinic, role=Membership.ADMIN)
         cls.patient = do_create_patient(
-            cls.alice,
             cls.clinic,
             {"cpr": "0101801234", "name": "Hanne Hansen", "email": "hanne@example.org"},
+            actor=cls.alice,
         )
         cls.referral = do_create_referral(
-            cls.alice,
             cls.patient,
             {
                 "date": dt.date(2025, 1, 6),
@@ -57,10 +56,11 @@ class BaseTestCase(TestCase):
                 "diagnosis_text": "Rygsyndrom med smerteudstråling",
                 "reason": "Udstrålende smerter",
             },
+            actor=cls.alice,
         )
 
     def start_course(self, pathway: str = "NRL", start: dt.date = dt.date(2025, 1, 13)) -> Course:
-        return do_start_course(self.alice, self.referral, pathway, start)
+        return do_start_course(self.referral, pathway, start, actor=self.alice)
 
     def login(self, user: User) -> None:
         self.client.force_login(user)

@@ -56,7 +56,12 @@ def answer_post(
 
 def send(user: Any, course: Course, email: str = "", plan_key: str = "") -> SentRound:
     return do_send_questionnaire(
-        user, course, ["nprs", "odi", "psfs"], plan_key, email, link_for=link_for
+        course,
+        ["nprs", "odi", "psfs"],
+        plan_key,
+        email,
+        link_for=link_for,
+        actor=user,
     )
 
 
@@ -75,7 +80,7 @@ def answered_round(
         answers["odi"] = InstrumentAnswers(list(odi))
     if psfs is not None:
         answers["psfs"] = InstrumentAnswers(list(psfs), [f"activity {i}" for i in range(len(psfs))])
-    r = do_enter_questionnaire(user, course, list(answers), "", answers)
+    r = do_enter_questionnaire(course, list(answers), "", answers, actor=user)
     when = timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
     QuestionnaireRound.objects.filter(pk=r.pk).update(completed_at=when, created_at=when)
     r.refresh_from_db()

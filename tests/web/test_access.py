@@ -20,11 +20,13 @@ START = dt.date(2025, 1, 13)
 class AccessTestCase(ApiTestCase):
     def setUp(self) -> None:
         self.course = self.start_course("NRL", START)
-        outcome = do_add_service_line(self.alice, self.course, LineDraft(START, "0241"))
+        outcome = do_add_service_line(self.course, LineDraft(START, "0241"), actor=self.alice)
         assert outcome.line is not None
         self.line = outcome.line
         self.b_patient = do_create_patient(
-            self.charlie, self.other_clinic, {"cpr": "0202802345", "name": "Bent Berg"}
+            self.other_clinic,
+            {"cpr": "0202802345", "name": "Bent Berg"},
+            actor=self.charlie,
         )
 
     def clinic_a_pages(self) -> list[str]:

@@ -12,12 +12,14 @@ class ApiCoursesTestCase(ApiTestCase):
     def setUp(self) -> None:
         self.course = self.start_course("NRL", dt.date(2025, 1, 13))
         other_patient = do_create_patient(
-            self.charlie, self.other_clinic, {"cpr": "0202902345", "name": "Ole Olsen"}
+            self.other_clinic,
+            {"cpr": "0202902345", "name": "Ole Olsen"},
+            actor=self.charlie,
         )
         self.other_referral = do_create_referral(
-            self.charlie,
             other_patient,
             {"date": dt.date(2025, 1, 2), "gp_name": "GP", "diagnosis_text": "Lændesmerter"},
+            actor=self.charlie,
         )
         self.other_course = Course.objects.get(
             pk=self.ok(

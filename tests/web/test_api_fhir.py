@@ -14,7 +14,7 @@ from forlob.web.models import AuditEvent
 class ApiFhirTestCase(ApiTestCase):
     def setUp(self) -> None:
         self.course = self.start_course("NRL", dt.date(2025, 1, 13))
-        do_add_service_line(self.alice, self.course, LineDraft(dt.date(2025, 1, 13), "0241"))
+        do_add_service_line(self.course, LineDraft(dt.date(2025, 1, 13), "0241"), actor=self.alice)
 
     def path(self) -> str:
         return f"/courses/{self.course.pk}/fhir"

@@ -19,7 +19,9 @@ class ApiLinesTestCase(ApiTestCase):
         return f"/courses/{self.course.pk}/lines"
 
     def add(self, code: str, day: dt.date, reason: str = "") -> ServiceLine:
-        outcome = do_add_service_line(self.alice, self.course, LineDraft(day, code), reason)
+        outcome = do_add_service_line(
+            self.course, LineDraft(day, code), reason=reason, actor=self.alice
+        )
         assert outcome.line is not None, outcome.check.findings
         return outcome.line
 

@@ -12,7 +12,9 @@ from forlob.web.models import AuditEvent, Membership, Patient
 class ApiPatientsTestCase(ApiTestCase):
     def setUp(self) -> None:
         self.other_patient = do_create_patient(
-            self.charlie, self.other_clinic, {"cpr": "0202902345", "name": "Ole Olsen"}
+            self.other_clinic,
+            {"cpr": "0202902345", "name": "Ole Olsen"},
+            actor=self.charlie,
         )
 
     # -- GET /patients ----------------------------------------------------------------------
@@ -36,7 +38,9 @@ class ApiPatientsTestCase(ApiTestCase):
         self.assertEqual(self.events(AuditEvent.VIEW, "Patient", self.other_patient.pk), [])
 
     def test_the_list_filters_by_clinic_and_pages(self) -> None:
-        do_create_patient(self.alice, self.clinic, {"cpr": "0303703456", "name": "Anna Andersen"})
+        do_create_patient(
+            self.clinic, {"cpr": "0303703456", "name": "Anna Andersen"}, actor=self.alice
+        )
         body = self.ok("GET", f"/patients?clinic={self.clinic.pk}&limit=1")
         self.assertEqual(body["count"], 2)
         self.assertEqual([p["name"] for p in body["items"]], ["Anna Andersen"])

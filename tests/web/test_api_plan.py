@@ -15,7 +15,7 @@ START = dt.date(2025, 1, 13)
 class ApiPlanTestCase(ApiTestCase):
     def setUp(self) -> None:
         self.course = self.start_course("NRL", START)
-        do_add_service_line(self.alice, self.course, LineDraft(START, "0241"))
+        do_add_service_line(self.course, LineDraft(START, "0241"), actor=self.alice)
 
     def path(self) -> str:
         return f"/courses/{self.course.pk}/plan"

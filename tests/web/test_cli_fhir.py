@@ -19,7 +19,7 @@ from forlob.web.models import AuditEvent
 class FhirCliTestCase(BaseTestCase):
     def test_it_writes_a_valid_bundle_with_the_patients_cpr(self) -> None:
         course = self.start_course("NRL", dt.date(2025, 1, 13))
-        do_add_service_line(self.alice, course, LineDraft(dt.date(2025, 1, 13), "0241"))
+        do_add_service_line(course, LineDraft(dt.date(2025, 1, 13), "0241"), actor=self.alice)
         out = Path(self.enterContext(__import__("tempfile").TemporaryDirectory())) / "b.json"
         result = CliRunner().invoke(app, ["fhir", str(course.pk), "--out", str(out)])
         self.assertEqual(result.exit_code, 0, result.output)
@@ -44,7 +44,7 @@ class FhirCliTestCase(BaseTestCase):
 class LetterCliTestCase(BaseTestCase):
     def test_it_prints_the_prefilled_discharge_letter_and_writes_its_pdf(self) -> None:
         course = self.start_course("NRL", dt.date(2025, 1, 13))
-        do_add_service_line(self.alice, course, LineDraft(dt.date(2025, 1, 13), "0241"))
+        do_add_service_line(course, LineDraft(dt.date(2025, 1, 13), "0241"), actor=self.alice)
         result = CliRunner().invoke(app, ["letter", str(course.pk)])
         self.assertEqual(result.exit_code, 0, result.output)
         self.assertIn("Hanne Hansen, CPR 010180-1234", result.output)

@@ -31,7 +31,9 @@ class CourseDetailTestCase(BaseTestCase):
         self.url = f"/courses/{self.course.pk}/"
 
     def add(self, day: dt.date, code: str, reason: str = "") -> ServiceLine:
-        outcome = do_add_service_line(self.alice, self.course, LineDraft(day, code), reason)
+        outcome = do_add_service_line(
+            self.course, LineDraft(day, code), reason=reason, actor=self.alice
+        )
         assert outcome.line is not None, outcome.check.findings
         return outcome.line
 
@@ -97,7 +99,7 @@ class TestPage(CourseDetailTestCase):
         self.assertNotIn("overdue", plan_row(html, "0241").split(">")[0])
 
     def add_to(self, course: Course, day: dt.date, code: str) -> None:
-        outcome = do_add_service_line(self.alice, course, LineDraft(day, code))
+        outcome = do_add_service_line(course, LineDraft(day, code), actor=self.alice)
         assert outcome.line is not None
 
     def test_todays_place_is_marked_once_between_the_items(self) -> None:

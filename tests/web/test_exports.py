@@ -47,7 +47,7 @@ class ExportTestCase(BaseTestCase):
         status = PlanItem.objects.get(course=course, code="0243")
         assert status.target is not None
         for day, code in ((START, "0241"), (status.target, "0243")):
-            out = do_add_service_line(self.alice, course, LineDraft(day, code))
+            out = do_add_service_line(course, LineDraft(day, code), actor=self.alice)
             self.assertTrue(out.saved, out.check.findings)
         return course
 
@@ -173,14 +173,16 @@ class ExportTestCase(BaseTestCase):
     # -- clinic export ----------------------------------------------------------------------
     def clinic_b_course(self) -> Course:
         patient = do_create_patient(
-            self.charlie, self.other_clinic, {"cpr": "0202901234", "name": "Bent Berg"}
+            self.other_clinic,
+            {"cpr": "0202901234", "name": "Bent Berg"},
+            actor=self.charlie,
         )
         referral = do_create_referral(
-            self.charlie,
             patient,
             {"date": dt.date(2025, 2, 3), "gp_name": "GP", "diagnosis_text": "Nakkesmerter"},
+            actor=self.charlie,
         )
-        course = do_start_course(self.charlie, referral, "NRC", dt.date(2025, 2, 10))
+        course = do_start_course(referral, "NRC", dt.date(2025, 2, 10), actor=self.charlie)
         ServiceLine.objects.create(course=course, service_date=dt.date(2025, 2, 10), code="0231")
         return course
 

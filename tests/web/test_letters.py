@@ -14,7 +14,7 @@ from forlob.web.models import AuditEvent, Letter
 class LetterTestCase(BaseTestCase):
     def setUp(self) -> None:
         self.course = self.start_course("NRL", dt.date(2025, 1, 13))
-        do_add_service_line(self.alice, self.course, LineDraft(dt.date(2025, 1, 13), "0241"))
+        do_add_service_line(self.course, LineDraft(dt.date(2025, 1, 13), "0241"), actor=self.alice)
         self.url = f"/courses/{self.course.pk}/letters/discharge/"
 
     def test_it_prefills_the_discharge_letter_from_the_course(self) -> None:
@@ -39,7 +39,7 @@ class LetterTestCase(BaseTestCase):
     ) -> None:
         # 002: "Forløbet afsluttes med den Sidste statuskonsultation" (0245 at 8 weeks)
         for day, code in ((dt.date(2025, 1, 27), "0243"), (dt.date(2025, 3, 10), "0245")):
-            outcome = do_add_service_line(self.alice, self.course, LineDraft(day, code))
+            outcome = do_add_service_line(self.course, LineDraft(day, code), actor=self.alice)
             self.assertIsNotNone(outcome.line, outcome.check.findings)
         self.login(self.alice)
         text = self.client.get(self.url).context["form"].initial["text"]

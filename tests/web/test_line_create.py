@@ -44,7 +44,7 @@ class LineCreateTestCase(BaseTestCase):
         return self.client.post(self.url, data)
 
     def add(self, day: dt.date, code: str) -> ServiceLine:
-        outcome = do_add_service_line(self.alice, self.course, LineDraft(day, code))
+        outcome = do_add_service_line(self.course, LineDraft(day, code), actor=self.alice)
         assert outcome.line is not None, outcome.check.findings
         return outcome.line
 
@@ -220,13 +220,15 @@ class TestChiropracticCodeHelp(LineCreateTestCase):
         self.assertContains(response, 'data-suggests="first_exam" data-code="1015"')
 
         # another patient's visit at the clinic does not count
-        other = do_create_patient(self.alice, self.clinic, {"cpr": "0202802345", "name": "Ole"})
+        other = do_create_patient(
+            self.clinic, {"cpr": "0202802345", "name": "Ole"}, actor=self.alice
+        )
         other_ref = do_create_referral(
-            self.alice,
             other,
             {"date": dt.date(2025, 4, 1), "gp_name": "GP", "diagnosis_text": "Lændesmerter"},
+            actor=self.alice,
         )
-        other_course = do_start_course(self.alice, other_ref, "CPL", dt.date(2025, 5, 1))
+        other_course = do_start_course(other_ref, "CPL", dt.date(2025, 5, 1), actor=self.alice)
         ServiceLine.objects.create(
             course=other_course, service_date=dt.date(2025, 5, 1), code="1040"
         )

@@ -22,7 +22,7 @@ class LineDeleteTestCase(BaseTestCase):
         self.url = f"/lines/{self.start_line.pk}/delete/"
 
     def add(self, day: dt.date, code: str) -> ServiceLine:
-        outcome = do_add_service_line(self.alice, self.course, LineDraft(day, code))
+        outcome = do_add_service_line(self.course, LineDraft(day, code), actor=self.alice)
         assert outcome.line is not None, outcome.check.findings
         return outcome.line
 

@@ -24,7 +24,9 @@ class LineEditTestCase(BaseTestCase):
         self.url = f"/lines/{self.status.pk}/edit/"
 
     def add(self, day: dt.date, code: str, reason: str = "") -> ServiceLine:
-        outcome = do_add_service_line(self.alice, self.course, LineDraft(day, code), reason)
+        outcome = do_add_service_line(
+            self.course, LineDraft(day, code), reason=reason, actor=self.alice
+        )
         assert outcome.line is not None, outcome.check.findings
         return outcome.line
 

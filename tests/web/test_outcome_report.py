@@ -25,16 +25,16 @@ def answered(course: Course, day: dt.date, nprs: str) -> None:
 class ReportTestCase(BaseTestCase):
     def course_for(self, cpr: str, consent: bool, before: str, after: str) -> Course:
         patient = do_create_patient(
-            self.alice,
             self.clinic,
             {"cpr": cpr, "name": f"Patient {cpr}", "consent_beyond_journal": consent},
+            actor=self.alice,
         )
         referral = do_create_referral(
-            self.alice,
             patient,
             {"date": dt.date(2025, 1, 6), "gp_name": "GP", "diagnosis_text": "x"},
+            actor=self.alice,
         )
-        course = do_start_course(self.alice, referral, "NRL", dt.date(2025, 1, 13))
+        course = do_start_course(referral, "NRL", dt.date(2025, 1, 13), actor=self.alice)
         answered(course, dt.date(2025, 1, 10), before)
         answered(course, dt.date(2025, 3, 7), after)
         return course

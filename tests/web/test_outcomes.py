@@ -164,16 +164,16 @@ class ReportableAnswersTest(BaseTestCase):
         from forlob.web.actions.patients import do_create_patient, do_create_referral
 
         consenting = do_create_patient(
-            self.alice,
             self.clinic,
             {"cpr": "0202802345", "name": "Jens Jensen", "consent_beyond_journal": True},
+            actor=self.alice,
         )
         referral = do_create_referral(
-            self.alice,
             consenting,
             {"date": dt.date(2025, 1, 6), "gp_name": "GP", "diagnosis_text": "Lændesmerter"},
+            actor=self.alice,
         )
-        with_consent = do_start_course(self.alice, referral, "NRL", dt.date(2025, 1, 13))
+        with_consent = do_start_course(referral, "NRL", dt.date(2025, 1, 13), actor=self.alice)
         without_consent = self.start_course("NRL")  # self.patient: no consent
         yes = answered_round(self.alice, with_consent, JAN, odi=ODI_40)
         no = answered_round(self.alice, without_consent, JAN, odi=ODI_40)

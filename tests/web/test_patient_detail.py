@@ -78,9 +78,9 @@ class PatientDetailTestCase(BaseTestCase):
     def test_it_lists_each_referrals_courses_with_links(self) -> None:
         course = self.start_course("NRL", dt.date(2025, 1, 13))
         other = do_create_referral(
-            self.alice,
             self.patient,
             {"date": dt.date(2025, 3, 3), "gp_name": "GP", "diagnosis_text": "Lumbago"},
+            actor=self.alice,
         )
         self.login(self.alice)
         r = self.client.get(self.url())
@@ -128,9 +128,9 @@ class PatientDetailTestCase(BaseTestCase):
     def test_a_new_referral_is_waiting(self) -> None:
         today = timezone.localdate()
         new = do_create_referral(
-            self.alice,
             self.patient,
             {"date": today - dt.timedelta(days=3), "gp_name": "GP", "diagnosis_text": "x"},
+            actor=self.alice,
         )
         self.login(self.alice)
         rows = {row.referral.pk: row for row in self.client.get(self.url()).context["referrals"]}
@@ -148,9 +148,9 @@ class PatientDetailTestCase(BaseTestCase):
             self.add_line(course, dt.date(2025, 1, 14 + i))
         self.start_course("LBP", dt.date(2025, 2, 3))
         do_create_referral(
-            self.alice,
             self.patient,
             {"date": dt.date(2025, 3, 3), "gp_name": "G", "diagnosis_text": "x"},
+            actor=self.alice,
         )
         with self.assertNumQueries(len(few)):
             self.client.get(self.url())

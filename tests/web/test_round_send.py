@@ -30,7 +30,9 @@ class RoundSendTest(BaseTestCase):
         data = {"plan_key": "questionnaire:0241"}
         if by_email:
             data["by_email"] = "on"
-        return self.client.post(self.url, data)
+        # the e-mail goes out when the round's transaction commits
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(self.url, data)
 
     def token_of(self, response) -> str:  # type: ignore[no-untyped-def]
         match = LINK_RE.search(response.content.decode())
@@ -86,6 +88,16 @@ class RoundSendTest(BaseTestCase):
             for secret in ("0101801234", "010180-1234", "Hanne"):
                 self.assertNotIn(secret, text)
         self.assertEqual(QuestionnaireRound.objects.get().sent_to, "hanne@example.org")
+
+    def test_the_e_mail_waits_for_the_round_to_be_saved(self) -> None:
+        self.login(self.bob)
+        data = {"plan_key": "questionnaire:0241", "by_email": "on"}
+        with self.captureOnCommitCallbacks(execute=False) as pending:
+            self.client.post(self.url, data)
+        self.assertEqual(len(mail.outbox), 0)
+        self.assertEqual(len(pending), 1)
+        pending[0]()
+        self.assertEqual(len(mail.outbox), 1)
 
     def test_no_e_mail_when_the_patient_has_no_address(self) -> None:
         self.patient.email = ""

@@ -20,7 +20,7 @@ START = dt.date(2025, 1, 13)
 class StoredFindingsTestCase(BaseTestCase):
     def setUp(self) -> None:
         self.course = self.start_course("NRL", START)
-        do_add_service_line(self.alice, self.course, LineDraft(START, "0241"))
+        do_add_service_line(self.course, LineDraft(START, "0241"), actor=self.alice)
 
     def fresh(self) -> Course:
         return Course.objects.select_related("clinic", "patient", "referral").get(pk=self.course.pk)
@@ -41,7 +41,9 @@ class StoredFindingsTestCase(BaseTestCase):
 
     def test_a_changed_birth_date_is_judged_again(self) -> None:
         chiro = self.start_course("CPL", START)
-        do_add_service_line(self.alice, chiro, LineDraft(START + dt.timedelta(days=1), "1040"))
+        do_add_service_line(
+            chiro, LineDraft(START + dt.timedelta(days=1), "1040"), actor=self.alice
+        )
         course = Course.objects.select_related("clinic", "patient", "referral").get(pk=chiro.pk)
         self.assertNotIn("CH-AGE-16", {f.rule_id for f in course_findings(course)})
         # born 2010: not over 16 when the package starts in 2025 (rules.md §5, CH-AGE-16)
@@ -63,7 +65,7 @@ class StoredFindingsTestCase(BaseTestCase):
 class RefreshAllTestCase(BaseTestCase):
     def test_the_bulk_refresh_stores_what_the_course_page_would_compute(self) -> None:
         course = self.start_course("NRL", START)
-        do_add_service_line(self.alice, course, LineDraft(START, "0241"))
+        do_add_service_line(course, LineDraft(START, "0241"), actor=self.alice)
         ServiceLine.objects.create(
             course=course, service_date=START + dt.timedelta(weeks=9), code="0244"
         )
@@ -81,7 +83,7 @@ class RefreshAllTestCase(BaseTestCase):
 class CheckChangeTestCase(BaseTestCase):
     def test_a_change_judged_against_current_stored_findings_runs_the_engine_once(self) -> None:
         course = self.start_course("NRL", START)
-        do_add_service_line(self.alice, course, LineDraft(START, "0241"))
+        do_add_service_line(course, LineDraft(START, "0241"), actor=self.alice)
         fresh = Course.objects.select_related("clinic", "patient", "referral").get(pk=course.pk)
         course_findings(fresh)  # stores them
         real = engine_input.audit_frame

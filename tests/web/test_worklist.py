@@ -92,7 +92,7 @@ class WorklistTestCase(BaseTestCase):
 
     def test_a_done_item_is_not_listed(self) -> None:
         course = self.start_course("NRL", START)
-        out = do_add_service_line(self.alice, course, LineDraft(START, "0241"))
+        out = do_add_service_line(course, LineDraft(START, "0241"), actor=self.alice)
         self.assertTrue(out.saved, out.check.findings)
         item = self.consultation(course, "0241")
         self.assertIsNotNone(item.done_on)
@@ -104,7 +104,7 @@ class WorklistTestCase(BaseTestCase):
         item = self.consultation(course, "0241")
         day = START + dt.timedelta(days=3)
         self.assertEqual(self.where(self.worklist(self.bob, day), item), ["overdue"])
-        do_update_course(self.alice, course, {"status": Course.CLOSED})
+        do_update_course(course, {"status": Course.CLOSED}, actor=self.alice)
         wl = self.worklist(self.bob, day)
         self.assertEqual([b.total for b in wl.buckets], [0, 0, 0, 0, 0])
 
@@ -156,7 +156,11 @@ class WorklistTestCase(BaseTestCase):
     # -- follow-ups -------------------------------------------------------------------------
     def follow_up(self) -> tuple[Course, PlanItem]:
         course = do_start_course(
-            self.alice, self.referral, "LBP", START, planned_closing=dt.date(2025, 4, 7)
+            self.referral,
+            "LBP",
+            START,
+            planned_closing=dt.date(2025, 4, 7),
+            actor=self.alice,
         )
         codes = load_catalogue().codes_for(FOLLOW_UP_ROLES, ["LBP"])
         item = (
@@ -221,7 +225,7 @@ class WorklistTestCase(BaseTestCase):
 
     def test_a_referral_with_a_registered_visit_is_no_longer_waiting(self) -> None:
         course = self.start_course("NRL", START)
-        out = do_add_service_line(self.alice, course, LineDraft(START, "0241"))
+        out = do_add_service_line(course, LineDraft(START, "0241"), actor=self.alice)
         self.assertTrue(out.saved, out.check.findings)
         wl = self.worklist(self.bob, START + dt.timedelta(days=30))
         self.assertIsNone(self.referral_row(wl, self.referral))
@@ -251,18 +255,24 @@ class WorklistTestCase(BaseTestCase):
     def add_courses(self, n: int, first: int = 0) -> None:
         for i in range(first, first + n):
             patient = do_create_patient(
-                self.alice, self.clinic, {"cpr": f"020280{1000 + i:04d}", "name": f"P {i}"}
+                self.clinic,
+                {"cpr": f"020280{1000 + i:04d}", "name": f"P {i}"},
+                actor=self.alice,
             )
             referral = do_create_referral(
-                self.alice,
                 patient,
                 {"date": dt.date(2025, 1, 6), "gp_name": "GP", "diagnosis_text": "Rygsmerter"},
+                actor=self.alice,
             )
             if i % 2:
-                do_start_course(self.alice, referral, "NRL", START)
+                do_start_course(referral, "NRL", START, actor=self.alice)
             else:
                 do_start_course(
-                    self.alice, referral, "LBP", START, planned_closing=dt.date(2025, 4, 7)
+                    referral,
+                    "LBP",
+                    START,
+                    planned_closing=dt.date(2025, 4, 7),
+                    actor=self.alice,
                 )
 
     def count_queries(self) -> tuple[int, Worklist]:

@@ -270,7 +270,7 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
     if Patient.objects.filter(clinic=clinic, cpr=payload.cpr).exists():
         return Status(409, {"detail": _("The clinic already has a patient with this CPR number.")})
     data = payload.dict(exclude={"clinic"})
-    patient = do_create_patient(user, clinic, data)
+    patient = do_create_patient(clinic, data, actor=user)
     return Status(201, _patient(patient))
 
 
@@ -309,7 +309,7 @@ def create_referral(request: HttpRequest, patient_id: int, payload: ReferralIn) 
     if data["group"] is None:
         match = referral_diagnosis(data["diagnosis_code"], data["diagnosis_system"])
         data["group"] = None if match is None else match.group
-    referral = do_create_referral(user, patient, data)
+    referral = do_create_referral(patient, data, actor=user)
     return Status(201, _referral(referral))
 
 
@@ -343,11 +343,11 @@ def create_course(request: HttpRequest, payload: CourseIn) -> Any:
         return Status(422, _invalid("planned_closing", DATE_PROBLEMS[problem].get(get_language())))
     try:
         course = do_start_course(
-            user,
             referral,
             payload.pathway,
             payload.planned_start,
             planned_closing=payload.planned_closing,
+            actor=user,
         )
     except PlanError as exc:
         return Status(422, _invalid("planned_start", str(exc)))
@@ -412,7 +412,7 @@ def create_line(request: HttpRequest, course_id: int, payload: LineIn) -> Any:
         team_size=payload.team_size,
         quantity=payload.quantity,
     )
-    outcome = do_add_service_line(user, course, draft, payload.warning_reason)
+    outcome = do_add_service_line(course, draft, reason=payload.warning_reason, actor=user)
     if outcome.line is None:
         return Status(
             422,
@@ -434,7 +434,7 @@ def delete_line(request: HttpRequest, line_id: int) -> Any:
     the findings the deletion leaves on the course (e.g. a later status now without start)."""
     user = _user(request)
     line, _rights = access_service_line(request, line_id, across_clinics=True)
-    check = do_delete_service_line(user, line)
+    check = do_delete_service_line(line, actor=user)
     return LineDeleted(deleted=True, findings=[_finding(f) for f in check.findings])
 
 

@@ -1,11 +1,19 @@
-"""Courses (forløb) and their service lines, each change checked by the rule engine first."""
+"""Courses (forløb) and their service lines, each change of the lines checked by the rule engine.
+
+A registration's check and its write are one step (`_checked_write`): the findings the change
+would add are computed on the patient's lines as they are inside the action's transaction, and
+the line is written there only if they allow it. That function is the one place where a
+per-course lock, taken before the check, serialises registrations of the same course.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from forlob.web import auditlog
@@ -13,16 +21,20 @@ from forlob.web.change_check import CheckResult, LineDraft, check_change
 from forlob.web.models import AuditEvent, Course, Referral, ServiceLine
 from forlob.web.plans import refresh_plan
 
+COURSE_FIELDS = ("planned_start", "planned_closing", "status", "clinician")
 
-@transaction.atomic
+
+@transaction.atomic(durable=True)
 def do_start_course(
-    user: Any,
     referral: Referral,
     pathway: str,
     planned_start: dt.date,
-    clinician: Any = None,
+    *,
+    clinician: User | None = None,
     planned_closing: dt.date | None = None,
+    actor: User,
 ) -> Course:
+    """Start a course of `pathway` on the referral; its clinician is `actor` unless named."""
     course = Course.objects.create(
         clinic=referral.patient.clinic,
         patient=referral.patient,
@@ -30,24 +42,25 @@ def do_start_course(
         pathway=pathway,
         planned_start=planned_start,
         planned_closing=planned_closing,
-        clinician=clinician if clinician is not None else user,
+        clinician=clinician if clinician is not None else actor,
     )
     refresh_plan(course)
-    auditlog.record(user, AuditEvent.CREATE, course, detail=pathway)
+    auditlog.record(actor, AuditEvent.CREATE, course, detail=pathway)
     return course
 
 
-@transaction.atomic
-def do_update_course(user: Any, course: Course, data: dict[str, Any]) -> list[str]:
+@transaction.atomic(durable=True)
+def do_update_course(course: Course, data: Mapping[str, Any], *, actor: User) -> list[str]:
+    """Change the given fields; returns the names of those that changed."""
     changed: list[str] = []
-    for k in ("planned_start", "planned_closing", "status", "clinician"):
+    for k in COURSE_FIELDS:
         if k in data and getattr(course, k) != data[k]:
             setattr(course, k, data[k])
             changed.append(k)
     if changed:
         course.save()
         refresh_plan(course)
-        auditlog.record(user, AuditEvent.UPDATE, course, detail=",".join(changed))
+        auditlog.record(actor, AuditEvent.UPDATE, course, detail=",".join(changed))
     return changed
 
 
@@ -65,6 +78,15 @@ class LineOutcome:
         return self.line is not None
 
 
+@dataclass(frozen=True)
+class _Change:
+    """A change of a course's lines: a new line, an edited one or a deleted one."""
+
+    draft: LineDraft | None = None
+    replacing: ServiceLine | None = None
+    deleting: ServiceLine | None = None
+
+
 def _decide(check: CheckResult, reason: str) -> tuple[bool, bool]:
     """(may save, reason missing): errors block; warnings need a reason."""
     if check.blocked:
@@ -74,56 +96,82 @@ def _decide(check: CheckResult, reason: str) -> tuple[bool, bool]:
     return True, False
 
 
-@transaction.atomic
+def _checked_write(
+    course: Course,
+    change: _Change,
+    write: Callable[[CheckResult], ServiceLine | None],
+    *,
+    reason: str = "",
+    judged: bool = True,
+) -> LineOutcome:
+    """Check a change of the course's lines and write it, as one step of the caller's
+    transaction: `write` runs only when the findings it would add allow it (`judged`; a
+    deletion is never refused), and the stored plan follows the lines.
+
+    A lock that serialises the registrations of one course is taken here, before the check,
+    so that no other registration can change the lines between the check and the write.
+    """
+    check = check_change(course, change.draft, change.replacing, change.deleting)
+    if judged:
+        ok, missing = _decide(check, reason)
+        if not ok:
+            return LineOutcome(check, None, missing)
+    line = write(check)
+    refresh_plan(course)
+    return LineOutcome(check, line)
+
+
+@transaction.atomic(durable=True)
 def do_add_service_line(
-    user: Any, course: Course, draft: LineDraft, warning_reason: str = ""
+    course: Course, draft: LineDraft, *, reason: str = "", actor: User
 ) -> LineOutcome:
-    check = check_change(course, draft)
-    ok, missing = _decide(check, warning_reason)
-    if not ok:
-        return LineOutcome(check, None, missing)
-    line = ServiceLine.objects.create(
-        course=course,
-        service_date=draft.service_date,
-        code=draft.code,
-        team_size=draft.team_size,
-        quantity=draft.quantity,
-        warning_reason=warning_reason.strip() if check.warnings else "",
-        created_by=user,
-    )
-    refresh_plan(course)
-    auditlog.record(user, AuditEvent.CREATE, line, clinic=course.clinic, detail=line.code)
-    return LineOutcome(check, line)
+    """Register a line unless the rule engine refuses it (errors; warnings without a reason)."""
 
-
-@transaction.atomic
-def do_update_service_line(
-    user: Any, line: ServiceLine, draft: LineDraft, warning_reason: str = ""
-) -> LineOutcome:
-    course = line.course
-    check = check_change(course, draft, replacing=line)
-    ok, missing = _decide(check, warning_reason)
-    if not ok:
-        return LineOutcome(check, None, missing)
-    changed = [
-        name
-        for name, new in (
-            ("service_date", draft.service_date),
-            ("code", draft.code),
-            ("team_size", draft.team_size),
-            ("quantity", draft.quantity),
+    def write(check: CheckResult) -> ServiceLine:
+        line = ServiceLine.objects.create(
+            course=course,
+            service_date=draft.service_date,
+            code=draft.code,
+            team_size=draft.team_size,
+            quantity=draft.quantity,
+            warning_reason=reason.strip() if check.warnings else "",
+            created_by=actor,
         )
-        if getattr(line, name) != new
-    ]
-    line.service_date = draft.service_date
-    line.code = draft.code
-    line.team_size = draft.team_size
-    line.quantity = draft.quantity
-    line.warning_reason = warning_reason.strip() if check.warnings else line.warning_reason
-    line.save()
-    refresh_plan(course)
-    auditlog.record(user, AuditEvent.UPDATE, line, clinic=course.clinic, detail=",".join(changed))
-    return LineOutcome(check, line)
+        auditlog.record(actor, AuditEvent.CREATE, line, clinic=course.clinic, detail=line.code)
+        return line
+
+    return _checked_write(course, _Change(draft=draft), write, reason=reason)
+
+
+@transaction.atomic(durable=True)
+def do_update_service_line(
+    line: ServiceLine, draft: LineDraft, *, reason: str = "", actor: User
+) -> LineOutcome:
+    """Change a line unless the rule engine refuses the change (the line is judged afresh)."""
+    course = line.course
+
+    def write(check: CheckResult) -> ServiceLine:
+        changed = [
+            name
+            for name, new in (
+                ("service_date", draft.service_date),
+                ("code", draft.code),
+                ("team_size", draft.team_size),
+                ("quantity", draft.quantity),
+            )
+            if getattr(line, name) != new
+        ]
+        line.service_date = draft.service_date
+        line.code = draft.code
+        line.team_size = draft.team_size
+        line.quantity = draft.quantity
+        line.warning_reason = reason.strip() if check.warnings else line.warning_reason
+        line.save()
+        detail = ",".join(changed)
+        auditlog.record(actor, AuditEvent.UPDATE, line, clinic=course.clinic, detail=detail)
+        return line
+
+    return _checked_write(course, _Change(draft=draft, replacing=line), write, reason=reason)
 
 
 def preview_delete(line: ServiceLine) -> CheckResult:
@@ -131,13 +179,15 @@ def preview_delete(line: ServiceLine) -> CheckResult:
     return check_change(line.course, deleting=line)
 
 
-@transaction.atomic
-def do_delete_service_line(user: Any, line: ServiceLine) -> CheckResult:
+@transaction.atomic(durable=True)
+def do_delete_service_line(line: ServiceLine, *, actor: User) -> CheckResult:
     """Delete a line. A wrong registration must always be removable, so findings it leaves
     behind do not block; they are returned for the page to show."""
     course = line.course
-    check = check_change(course, deleting=line)
-    auditlog.record(user, AuditEvent.DELETE, line, clinic=course.clinic, detail=line.code)
-    line.delete()
-    refresh_plan(course)
-    return check
+
+    def write(_check: CheckResult) -> None:
+        auditlog.record(actor, AuditEvent.DELETE, line, clinic=course.clinic, detail=line.code)
+        line.delete()
+        return None
+
+    return _checked_write(course, _Change(deleting=line), write, judged=False).check

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from forlob.web import auditlog
 from forlob.web.models import AuditEvent, Course, Letter
 
 
-@transaction.atomic
-def do_save_letter(user: Any, course: Course, kind: str, text: str) -> Letter:
+@transaction.atomic(durable=True)
+def do_save_letter(course: Course, kind: str, text: str, *, actor: User) -> Letter:
     letter, created = Letter.objects.get_or_create(
-        course=course, kind=kind, defaults={"text": text, "updated_by": user}
+        course=course, kind=kind, defaults={"text": text, "updated_by": actor}
     )
     if not created:
         letter.text = text
-        letter.updated_by = user
+        letter.updated_by = actor
         letter.save()
     action = AuditEvent.CREATE if created else AuditEvent.UPDATE
-    auditlog.record(user, action, letter, clinic=course.clinic, detail=kind)
+    auditlog.record(actor, action, letter, clinic=course.clinic, detail=kind)
     return letter

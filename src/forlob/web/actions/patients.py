@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,19 +26,19 @@ REFERRAL_FIELDS = (
 )
 
 
-@transaction.atomic
-def do_create_patient(user: Any, clinic: Clinic, data: dict[str, Any]) -> Patient:
+@transaction.atomic(durable=True)
+def do_create_patient(clinic: Clinic, data: Mapping[str, Any], *, actor: User) -> Patient:
     fields = {k: data[k] for k in PATIENT_FIELDS if k in data}
     patient = Patient(clinic=clinic, birth_date=birth_date_from_cpr(fields["cpr"]), **fields)
     if patient.consent_beyond_journal:
         patient.consent_recorded_at = timezone.now()
     patient.save()
-    auditlog.record(user, AuditEvent.CREATE, patient)
+    auditlog.record(actor, AuditEvent.CREATE, patient)
     return patient
 
 
-@transaction.atomic
-def do_update_patient(user: Any, patient: Patient, data: dict[str, Any]) -> list[str]:
+@transaction.atomic(durable=True)
+def do_update_patient(patient: Patient, data: Mapping[str, Any], *, actor: User) -> list[str]:
     """Change the given fields; returns the names of those that changed."""
     changed = []
     for k in PATIENT_FIELDS:
@@ -49,13 +51,13 @@ def do_update_patient(user: Any, patient: Patient, data: dict[str, Any]) -> list
         patient.consent_recorded_at = timezone.now()
     if changed:
         patient.save()
-        auditlog.record(user, AuditEvent.UPDATE, patient, detail=",".join(changed))
+        auditlog.record(actor, AuditEvent.UPDATE, patient, detail=",".join(changed))
     return changed
 
 
-@transaction.atomic
-def do_create_referral(user: Any, patient: Patient, data: dict[str, Any]) -> Referral:
+@transaction.atomic(durable=True)
+def do_create_referral(patient: Patient, data: Mapping[str, Any], *, actor: User) -> Referral:
     fields = {k: data[k] for k in REFERRAL_FIELDS if k in data}
     referral = Referral.objects.create(patient=patient, **fields)
-    auditlog.record(user, AuditEvent.CREATE, referral, clinic=patient.clinic)
+    auditlog.record(actor, AuditEvent.CREATE, referral, clinic=patient.clinic)
     return referral

@@ -12,9 +12,9 @@ import datetime as dt
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
@@ -86,9 +86,8 @@ def _email_link(course: Course, link: str, email: str, expires_at: dt.datetime) 
 SENDERS: dict[str, Callable[[Course, str, str, dt.datetime], None]] = {"email": _email_link}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_send_questionnaire(
-    user: Any,
     course: Course,
     instruments: list[str],
     plan_key: str,
@@ -96,12 +95,29 @@ def do_send_questionnaire(
     *,
     link_for: Callable[[str], str],
     channel: str = "email",
+    actor: User,
 ) -> SentRound:
-    """Make a round with a one-time link; e-mail it when `email` is given.
+    """Make a round with a one-time link; e-mail it when `email` is given (once the round is
+    saved: the mail goes out on commit).
 
     `link_for(token)` builds the absolute URL (the view knows the host). The returned
     `SentRound` is the only place the token and link ever exist.
     """
+    return _send(
+        course, instruments, plan_key, email, link_for=link_for, channel=channel, actor=actor
+    )
+
+
+def _send(
+    course: Course,
+    instruments: list[str],
+    plan_key: str,
+    email: str,
+    *,
+    link_for: Callable[[str], str],
+    channel: str = "email",
+    actor: User,
+) -> SentRound:
     token = secrets.token_urlsafe(32)
     expires_at = timezone.now() + dt.timedelta(days=settings.QUESTIONNAIRE_LINK_DAYS)
     r = QuestionnaireRound.objects.create(
@@ -111,27 +127,27 @@ def do_send_questionnaire(
         token_hash=hash_token(token),
         expires_at=expires_at,
         sent_to=email if email else "",
-        created_by=user,
+        created_by=actor,
     )
     link = link_for(token)
-    emailed = False
-    if email:
-        SENDERS[channel](course, link, email, expires_at)
-        emailed = True
+    emailed = bool(email)
+    if emailed:
+        sender = SENDERS[channel]
+        transaction.on_commit(lambda: sender(course, link, email, expires_at))
     detail = f"instruments={','.join(instruments)};channel={channel if emailed else 'link'}"
     if plan_key:
         detail += f";plan={plan_key}"
-    auditlog.record(user, AuditEvent.SEND, r, clinic=course.clinic, detail=detail)
+    auditlog.record(actor, AuditEvent.SEND, r, clinic=course.clinic, detail=detail)
     return SentRound(r, token, link, emailed)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_renew_link(
-    user: Any,
     old: QuestionnaireRound,
     email: str,
     *,
     link_for: Callable[[str], str],
+    actor: User,
 ) -> SentRound:
     """A new link for a round not yet answered; the old link expires now (it answers 410)."""
     if old.completed_at is not None:
@@ -140,10 +156,10 @@ def do_renew_link(
         expires_at=timezone.now()
     )
     auditlog.record(
-        user, AuditEvent.UPDATE, old, clinic=old.course.clinic, detail="expires_at;renewed"
+        actor, AuditEvent.UPDATE, old, clinic=old.course.clinic, detail="expires_at;renewed"
     )
-    return do_send_questionnaire(
-        user, old.course, list(old.instruments), old.plan_key, email, link_for=link_for
+    return _send(
+        old.course, list(old.instruments), old.plan_key, email, link_for=link_for, actor=actor
     )
 
 
@@ -167,14 +183,26 @@ def _store_answers(
     return rows
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_submit_questionnaire(
     r: QuestionnaireRound,
     answers_by_instrument: Mapping[str, InstrumentAnswers],
-    answered_by: str = QuestionnaireRound.PATIENT,
-    user: Any = None,
+    *,
+    actor: User | None,
 ) -> list[QuestionnaireAnswer]:
-    """Score and store a round's answers once. Raises `RoundClosed` when answered or expired."""
+    """The patient's answers through the one-time link (`actor` None: no one is logged in;
+    a clinician's answers go through `do_enter_questionnaire`). Scored and stored once;
+    raises `RoundClosed` when the round is answered or its link expired."""
+    answered_by = QuestionnaireRound.PATIENT if actor is None else QuestionnaireRound.CLINICIAN
+    return _submit(r, answers_by_instrument, answered_by, actor)
+
+
+def _submit(
+    r: QuestionnaireRound,
+    answers_by_instrument: Mapping[str, InstrumentAnswers],
+    answered_by: str,
+    actor: User | None,
+) -> list[QuestionnaireAnswer]:
     now = timezone.now()
     rows = _store_answers(r, answers_by_instrument)
     # one conditional UPDATE: of two submissions racing, exactly one finds the round open
@@ -188,26 +216,27 @@ def do_submit_questionnaire(
     r.answered_by = answered_by
     QuestionnaireAnswer.objects.bulk_create(rows)
     detail = f"instruments={','.join(a.instrument for a in rows)};answered_by={answered_by}"
-    auditlog.record(user, AuditEvent.CREATE, r, clinic=r.course.clinic, detail=detail)
+    auditlog.record(actor, AuditEvent.CREATE, r, clinic=r.course.clinic, detail=detail)
     return rows
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def do_enter_questionnaire(
-    user: Any,
     course: Course,
     instruments: list[str],
     plan_key: str,
     answers_by_instrument: Mapping[str, InstrumentAnswers],
+    *,
     into: QuestionnaireRound | None = None,
+    actor: User,
 ) -> QuestionnaireRound:
     """The clinician enters answers on the patient's behalf: into a sent, unanswered round
     (its link is then used up) or a new round without a link."""
     if into is None:
         into = QuestionnaireRound.objects.create(
-            course=course, plan_key=plan_key, instruments=list(instruments), created_by=user
+            course=course, plan_key=plan_key, instruments=list(instruments), created_by=actor
         )
     elif into.course_id != course.pk:
         raise RoundClosed("another course")
-    do_submit_questionnaire(into, answers_by_instrument, QuestionnaireRound.CLINICIAN, user)
+    _submit(into, answers_by_instrument, QuestionnaireRound.CLINICIAN, actor)
     return into

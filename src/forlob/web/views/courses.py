@@ -49,12 +49,12 @@ def course_start(request: HttpRequest, referral_id: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             course = do_start_course(
-                request.user,
                 referral,
                 d["pathway"],
                 d["planned_start"],
                 clinician=d["clinician"],
                 planned_closing=d["planned_closing"],
+                actor=request.user,
             )
             messages.success(request, _("The course is started."))
             return redirect("course", course_id=course.pk)
@@ -273,7 +273,7 @@ def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
     if request.method == "POST":
         form = CourseEditForm(course, request.POST)
         if form.is_valid():
-            changed = do_update_course(request.user, course, form.cleaned_data)
+            changed = do_update_course(course, form.cleaned_data, actor=request.user)
             if changed:
                 messages.success(request, _("The course is saved."))
             return redirect("course", course_id=course.pk)

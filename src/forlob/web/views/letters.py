@@ -40,7 +40,7 @@ def letter_edit(request: HttpRequest, course_id: int, kind: str) -> HttpResponse
     letter, saved = course_letter(course, kind)
     form = LetterForm(request.POST or None, initial={"text": letter.text()})
     if request.method == "POST" and form.is_valid():
-        do_save_letter(request.user, course, kind, form.cleaned_data["text"])
+        do_save_letter(course, kind, form.cleaned_data["text"], actor=request.user)
         messages.success(request, _("The letter is saved with the course."))
         return redirect("letter", course_id=course.pk, kind=kind)
     auditlog.record_view(request.user, saved or course, detail=f"letter {kind}")

@@ -113,9 +113,9 @@ def _line_page(request: HttpRequest, course: Course, line: ServiceLine | None) -
     draft = LineDraft(d["service_date"], d["code"], d["team_size"], d["quantity"])
     reason = d["warning_reason"] or ""
     if line is None:
-        outcome = do_add_service_line(request.user, course, draft, reason)
+        outcome = do_add_service_line(course, draft, reason=reason, actor=request.user)
     else:
-        outcome = do_update_service_line(request.user, line, draft, reason)
+        outcome = do_update_service_line(line, draft, reason=reason, actor=request.user)
     if outcome.line is not None:
         _saved_message(request, outcome, created=line is None)
         return redirect(_course_url(course, outcome.line))
@@ -237,7 +237,7 @@ def line_delete(request: HttpRequest, line_id: int) -> HttpResponse:
     course = line.course
     if request.method == "POST":
         code = line.code
-        left = do_delete_service_line(request.user, line)
+        left = do_delete_service_line(line, actor=request.user)
         messages.success(request, _("Service %(code)s is deleted.") % {"code": code})
         _findings_left(request, left.findings)
         return redirect(_course_url(course))

@@ -90,7 +90,7 @@ def patient_create(request: HttpRequest, **kwargs: object) -> HttpResponse:
     form = PatientCreateForm(request.POST or None, clinic=clinic)
     if request.method == "POST" and form.is_valid():
         try:
-            patient = do_create_patient(request.user, clinic, form.cleaned_data)
+            patient = do_create_patient(clinic, form.cleaned_data, actor=request.user)
         except IntegrityError:  # registered by someone else since the form was checked
             form.add_error("cpr", _("A patient with this CPR number is already registered."))
         else:
@@ -179,7 +179,7 @@ def patient_edit(request: HttpRequest, patient_id: int, **kwargs: object) -> Htt
     }
     form = PatientEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = do_update_patient(request.user, patient, form.cleaned_data)
+        changed = do_update_patient(patient, form.cleaned_data, actor=request.user)
         if changed:
             messages.success(request, _("The patient was updated."))
         return redirect("patient", patient_id=patient.pk)
@@ -225,7 +225,7 @@ def referral_create(request: HttpRequest, patient_id: int, **kwargs: object) -> 
                 data = dict(form.cleaned_data)
                 if data["group"] is None and suggestion is not None:
                     data["group"] = suggestion.group
-                referral = do_create_referral(request.user, patient, data)
+                referral = do_create_referral(patient, data, actor=request.user)
                 messages.success(request, _("The referral was registered."))
                 url = reverse("patient", kwargs={"patient_id": patient.pk})
                 return redirect(f"{url}#referral-{referral.pk}")

@@ -83,10 +83,10 @@ def round_send(request: HttpRequest, course_id: int) -> HttpResponse:
         by_email = request.POST.get("by_email") == "on" and bool(course.patient.email)
         try:
             sent = do_renew_link(
-                request.user,
                 old,
                 course.patient.email if by_email else "",
                 link_for=_link_builder(request),
+                actor=request.user,
             )
         except RoundClosed:
             messages.error(request, _("This round has been answered; no new link is needed."))
@@ -97,12 +97,12 @@ def round_send(request: HttpRequest, course_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         sent = do_send_questionnaire(
-            request.user,
             course,
             list(data["instruments"]),
             data["plan_key"],
             course.patient.email if data["by_email"] else "",
             link_for=_link_builder(request),
+            actor=request.user,
         )
         return _sent_page(request, course, sent, renewed=False)
     return render(
@@ -163,7 +163,9 @@ def round_enter(request: HttpRequest, course_id: int) -> HttpResponse:
     form = AnswerForm(instruments, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            do_enter_questionnaire(request.user, course, instruments, plan_key, form.filled, into)
+            do_enter_questionnaire(
+                course, instruments, plan_key, form.filled, into=into, actor=request.user
+            )
         except RoundClosed:
             messages.error(request, _("This round has been answered already."))
             return redirect("course", course.pk)
@@ -249,7 +251,7 @@ def _patient_form(request: HttpRequest, token: str, lang: str) -> HttpResponse:
     form = AnswerForm(list(r.instruments), request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            do_submit_questionnaire(r, form.filled, answered_by=QuestionnaireRound.PATIENT)
+            do_submit_questionnaire(r, form.filled, actor=None)
         except RoundClosed:
             return _patient_response(request, "forlob/questionnaires/used.html", {}, 410)
         except ScoreInputError as exc:
