@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -83,7 +84,7 @@ class ApiTokenAuth(HttpBearer):
     request also carries a session: wrong credentials never fall through to another scheme.
     """
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = verify_token(token)
         if user is None:
             raise AuthenticationError()
@@ -110,7 +111,8 @@ api = NinjaAPI(
         "`forlob audit`, course plans and questionnaire results of the user's clinics. "
         "Authenticate with the browser session (send the CSRF token in `X-CSRFToken` for "
         "POST and DELETE) or with `Authorization: Bearer <token>` (made by `forlob manage "
-        "forlob_token USER NAME`). Records of other clinics answer 404. Dates are ISO "
+        "forlob_token USER NAME`). The records of every clinic where the user is a clinician or "
+        "clinic admin are reachable; any other record answers 404. Dates are ISO "
         "(YYYY-MM-DD). Every read of a patient's data and every change is audit-logged."
     ),
     urls_namespace="api",
@@ -119,16 +121,25 @@ api = NinjaAPI(
     docs_url=None,
 )
 
+M = TypeVar("M", bound=models.Model)
+
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE: dict[int, Any] = {**READ, 403: ErrorOut}
 
 
-def _user(request: HttpRequest) -> Any:
-    """The authenticated user (set by either auth class)."""
+class ApiRequest(HttpRequest):
+    """A request the API let in: `auth` is its user, by token or by session (either auth
+    class sets `user` too, so the access helpers read the same user)."""
+
+    auth: User
+    user: User
+
+
+def _user(request: ApiRequest) -> User:
     return request.auth
 
 
-def _log_views(user: Any, objs: Sequence[Patient | Course], detail: str) -> None:
+def _log_views(user: User, objs: Sequence[Patient | Course], detail: str) -> None:
     """One VIEW event per record shown in a list (one insert for the page)."""
     AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -223,7 +234,7 @@ def _line(line: ServiceLine, findings: Iterable[FindingOut]) -> LineOut:
     )
 
 
-def _page(qs: models.QuerySet[Any], limit: int, offset: int) -> tuple[int, list[Any]]:
+def _page(qs: models.QuerySet[M], limit: int, offset: int) -> tuple[int, list[M]]:
     return qs.count(), list(qs[offset : offset + limit])
 
 
@@ -232,7 +243,7 @@ def _page(qs: models.QuerySet[Any], limit: int, offset: int) -> tuple[int, list[
 
 @api.get("/patients", response={200: PatientPage, **READ}, tags=["patients"])
 def list_patients(
-    request: HttpRequest,
+    request: ApiRequest,
     clinic: int | None = None,
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0),
@@ -248,7 +259,7 @@ def list_patients(
 
 
 @api.post("/patients", response={201: PatientOut, 409: ErrorOut, **WRITE}, tags=["patients"])
-def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
+def create_patient(request: ApiRequest, payload: PatientIn) -> Any:
     """Register a patient. The CPR number is validated (ten digits, a real date); one patient
     per CPR number and clinic (409 when the clinic already has it)."""
     user = _user(request)
@@ -275,7 +286,7 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
 
 
 @api.get("/patients/{patient_id}", response={200: PatientOut, **READ}, tags=["patients"])
-def get_patient(request: HttpRequest, patient_id: int) -> Any:
+def get_patient(request: ApiRequest, patient_id: int) -> Any:
     user = _user(request)
     patient, _rights = access_patient(request, patient_id, across_clinics=True)
     auditlog.record_view(user, patient)
@@ -287,7 +298,7 @@ def get_patient(request: HttpRequest, patient_id: int) -> Any:
     response={200: list[ReferralOut], **READ},
     tags=["referrals"],
 )
-def list_referrals(request: HttpRequest, patient_id: int) -> Any:
+def list_referrals(request: ApiRequest, patient_id: int) -> Any:
     """The patient's referrals, newest first."""
     user = _user(request)
     patient, _rights = access_patient(request, patient_id, across_clinics=True)
@@ -300,7 +311,7 @@ def list_referrals(request: HttpRequest, patient_id: int) -> Any:
     response={201: ReferralOut, **WRITE},
     tags=["referrals"],
 )
-def create_referral(request: HttpRequest, patient_id: int, payload: ReferralIn) -> Any:
+def create_referral(request: ApiRequest, patient_id: int, payload: ReferralIn) -> Any:
     """Register a referral. Without `group`, the programme group is suggested from the
     diagnosis code (003 Bilag 4) when the code is listed there."""
     user = _user(request)
@@ -318,7 +329,7 @@ def create_referral(request: HttpRequest, patient_id: int, payload: ReferralIn) 
 
 @api.get("/courses", response={200: CoursePage, **READ}, tags=["courses"])
 def list_courses(
-    request: HttpRequest,
+    request: ApiRequest,
     patient: int | None = None,
     limit: int = Query(100, ge=1, le=500),
     offset: int = Query(0, ge=0),
@@ -334,7 +345,7 @@ def list_courses(
 
 
 @api.post("/courses", response={201: CourseOut, **WRITE}, tags=["courses"])
-def create_course(request: HttpRequest, payload: CourseIn) -> Any:
+def create_course(request: ApiRequest, payload: CourseIn) -> Any:
     """Start a course of a pathway on a referral of the user's clinic."""
     user = _user(request)
     referral, _rights = access_referral(request, payload.referral_id, across_clinics=True)
@@ -359,7 +370,7 @@ def _invalid(field: str, msg: str) -> dict[str, Any]:
 
 
 @api.get("/courses/{course_id}", response={200: CourseOut, **READ}, tags=["courses"])
-def get_course(request: HttpRequest, course_id: int) -> Any:
+def get_course(request: ApiRequest, course_id: int) -> Any:
     user = _user(request)
     course, _rights = access_course(request, course_id, across_clinics=True)
     auditlog.record_view(user, course)
@@ -374,7 +385,7 @@ def get_course(request: HttpRequest, course_id: int) -> Any:
     response={200: list[LineOut], **READ},
     tags=["service lines"],
 )
-def list_lines(request: HttpRequest, course_id: int) -> Any:
+def list_lines(request: ApiRequest, course_id: int) -> Any:
     """The course's service lines by date, each with the rule engine's findings on it now."""
     user = _user(request)
     course, _rights = access_course(request, course_id, across_clinics=True)
@@ -397,7 +408,7 @@ def list_lines(request: HttpRequest, course_id: int) -> Any:
     },
     tags=["service lines"],
 )
-def create_line(request: HttpRequest, course_id: int, payload: LineIn) -> Any:
+def create_line(request: ApiRequest, course_id: int, payload: LineIn) -> Any:
     """Register a service line. The rule engine checks the course with the new line first:
 
     - 201 `saved: true` with the line and what it added (warnings kept with their reason);
@@ -429,7 +440,7 @@ def create_line(request: HttpRequest, course_id: int, payload: LineIn) -> Any:
 
 
 @api.delete("/lines/{line_id}", response={200: LineDeleted, **WRITE}, tags=["service lines"])
-def delete_line(request: HttpRequest, line_id: int) -> Any:
+def delete_line(request: ApiRequest, line_id: int) -> Any:
     """Delete a service line. A wrong registration can always be removed; the answer lists
     the findings the deletion leaves on the course (e.g. a later status now without start)."""
     user = _user(request)
@@ -442,7 +453,7 @@ def delete_line(request: HttpRequest, line_id: int) -> Any:
 
 
 @api.get("/courses/{course_id}/plan", response={200: PlanOut, **READ}, tags=["courses"])
-def get_plan(request: HttpRequest, course_id: int) -> Any:
+def get_plan(request: ApiRequest, course_id: int) -> Any:
     """The course's plan (`forlob.planning`) and where each item stands today."""
     user = _user(request)
     course, _rights = access_course(request, course_id, across_clinics=True)
@@ -474,7 +485,7 @@ def get_plan(request: HttpRequest, course_id: int) -> Any:
     response={200: list[RoundOut], **READ},
     tags=["questionnaires"],
 )
-def list_questionnaires(request: HttpRequest, course_id: int) -> Any:
+def list_questionnaires(request: ApiRequest, course_id: int) -> Any:
     """The course's questionnaire rounds with each instrument's score (`forlob.prom`)."""
     user = _user(request)
     course, _rights = access_course(request, course_id, across_clinics=True)
@@ -508,7 +519,7 @@ def list_questionnaires(request: HttpRequest, course_id: int) -> Any:
 
 
 @api.get("/courses/{course_id}/fhir", response={200: FhirBundleOut, **READ}, tags=["courses"])
-def get_fhir(request: HttpRequest, course_id: int) -> Any:
+def get_fhir(request: ApiRequest, course_id: int) -> Any:
     """The course as a FHIR R4B collection Bundle (`application/fhir+json`), with the saved
     discharge letter as a Composition. Logged as an EXPORT of the course."""
     user = _user(request)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.db import models
 
 from forlob.web.models import AuditEvent, Clinic, Course, Patient
@@ -25,7 +24,7 @@ def clinic_of(obj: models.Model) -> Clinic | None:
 
 
 def record(
-    user: Any,
+    user: User | None,
     action: str,
     obj: models.Model | None = None,
     *,
@@ -34,11 +33,11 @@ def record(
     clinic: Clinic | None = None,
     detail: str = "",
 ) -> AuditEvent:
-    """Append one event. `detail` names fields or codes only, never personal data."""
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    """Append one event by `user` (None: no one logged in, e.g. the patient answering
+    through a one-time link). `detail` names fields or codes only, never personal data."""
     return AuditEvent.objects.create(
-        user=user if authenticated else None,
-        username=user.get_username() if authenticated else "",
+        user=user,
+        username=user.get_username() if user is not None else "",
         clinic=clinic if clinic is not None else (clinic_of(obj) if obj is not None else None),
         action=action,
         object_type=object_type or (type(obj).__name__ if obj is not None else ""),
@@ -47,5 +46,5 @@ def record(
     )
 
 
-def record_view(user: Any, obj: models.Model, detail: str = "") -> None:
+def record_view(user: User, obj: models.Model, detail: str = "") -> None:
     record(user, AuditEvent.VIEW, obj, detail=detail)

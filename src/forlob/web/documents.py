@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from forlob import course as course_dates
@@ -145,8 +145,9 @@ def course_letter(course: Course, kind: str) -> tuple[LetterDoc, Letter | None]:
     return prefilled_letter(course, kind), None
 
 
-def course_fhir_json(user: Any, course: Course) -> str:
-    """The course as a FHIR R4B Bundle (JSON), with its discharge letter (saved or prefilled)."""
+def course_fhir_json(user: User | None, course: Course) -> str:
+    """The course as a FHIR R4B Bundle (JSON), with its discharge letter (saved or prefilled);
+    the export is logged as `user`'s (None: the command line, where no one is logged in)."""
     letter, _saved = course_letter(course, Letter.DISCHARGE)
     text = bundle_json(course_record(course), letter_text=letter.text(), letter_title=letter.title)
     auditlog.record(user, AuditEvent.EXPORT, course, detail="fhir")

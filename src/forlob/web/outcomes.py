@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from forlob.course import instrument_ids
-from forlob.planning import ItemProgress
+from forlob.planning import ItemProgress, PlannedItem
 from forlob.prom import (
     INSTRUMENT_NAMES,
     Change,
@@ -151,7 +151,7 @@ class PlannedRound:
         return self.progress.item.key
 
     @property
-    def item(self) -> Any:
+    def item(self) -> PlannedItem:
         return self.progress.item
 
     @property

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from forlob.web.models import ApiToken
@@ -24,14 +24,14 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def create_token(user: Any, name: str) -> tuple[ApiToken, str]:
+def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Make a token for `user`; returns the row and the token text (not stored anywhere)."""
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw))
     return token, raw
 
 
-def verify_token(raw: str) -> Any | None:
+def verify_token(raw: str) -> User | None:
     """The active user a token belongs to, or None; notes when the token was last used."""
     raw = raw.strip()
     if not raw or len(raw) > 200:

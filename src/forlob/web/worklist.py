@@ -32,6 +32,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -155,7 +156,7 @@ def _items(clinic: Clinic) -> QuerySet[PlanItem]:
     )
 
 
-def _filters(on: dt.date, closing_by: dt.date, horizon: dt.date) -> dict[str, Q]:
+def _filters(on: dt.date, closing_by: dt.date, horizon: dt.date) -> dict[str, Q | Combinable]:
     consultation = ~Q(kind=QUESTIONNAIRE)
     opened = Q(start__isnull=True) | Q(start__lte=on)
     no_round = ~Exists(

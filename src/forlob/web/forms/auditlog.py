@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from forlob.web.forms.widgets import UserChoiceField
 from forlob.web.models import AuditEvent, Clinic
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_username())
+class UsernameField(UserChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_username()
 
 
 class AuditLogFilterForm(forms.Form):
@@ -22,21 +23,16 @@ class AuditLogFilterForm(forms.Form):
         required=False,
         choices=[("", _("All actions")), *AuditEvent.ACTIONS],
     )
-    user = UserChoiceField(
+    user = UsernameField(
         label=_("User"),
         required=False,
         empty_label=_("All users"),
-        queryset=get_user_model().objects.none(),
+        queryset=User.objects.none(),
     )
 
     def __init__(self, clinic: Clinic, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # only the clinic's members can be chosen: no usernames of other clinics are listed
-        field = self.fields["user"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            get_user_model()
-            .objects.filter(memberships__clinic=clinic)
-            .order_by("username")
-            .distinct()
+        cast(UsernameField, self.fields["user"]).queryset = (
+            User.objects.filter(memberships__clinic=clinic).order_by("username").distinct()
         )

@@ -8,17 +8,18 @@ decision helpers choose codes (forlob.decision) — nothing here re-implements e
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forlob.catalogue import load_catalogue
 from forlob.course import DATE_PROBLEMS, general_codes, is_lbp, planned_dates_problem
 from forlob.decision.code_choice import load_code_choice
-from forlob.web.forms.widgets import PlainSelect
+from forlob.web.forms.widgets import PlainSelect, UserChoiceField
 from forlob.web.models import Clinic, Course
 
 
@@ -54,14 +55,14 @@ def code_choices(pathway: str, extra: tuple[str, ...] = ()) -> list[tuple[str, A
     return groups
 
 
-def clinic_users(clinic: Clinic) -> Any:
+def clinic_users(clinic: Clinic) -> QuerySet[User]:
     return User.objects.filter(memberships__clinic=clinic).order_by(
         "first_name", "last_name", "username"
     )
 
 
-class ClinicianField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class ClinicianField(UserChoiceField):
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
@@ -88,8 +89,8 @@ class CourseStartForm(forms.Form):
 
     def __init__(self, clinic: Clinic, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pathway"].choices = pathway_choices()
-        self.fields["clinician"].queryset = clinic_users(clinic)
+        cast(forms.ChoiceField, self.fields["pathway"]).choices = pathway_choices()
+        cast(ClinicianField, self.fields["clinician"]).queryset = clinic_users(clinic)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -108,7 +109,7 @@ class CourseEditForm(forms.Form):
     def __init__(self, course: Course, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.course = course
-        self.fields["clinician"].queryset = clinic_users(course.clinic)
+        cast(ClinicianField, self.fields["clinician"]).queryset = clinic_users(course.clinic)
         if not is_lbp(course.pathway):
             del self.fields["planned_closing"]
 
@@ -141,7 +142,7 @@ class LineForm(forms.Form):
 
     def __init__(self, pathway: str, *args: Any, extra_codes: tuple[str, ...] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = code_choices(pathway, extra_codes)
+        cast(forms.ChoiceField, self.fields["code"]).choices = code_choices(pathway, extra_codes)
 
     def require_reason(self) -> None:
         """Mark the reason field required (warnings found and no reason given)."""
@@ -186,7 +187,7 @@ class CodeHelpForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "help")
         super().__init__(*args, **kwargs)
-        self.fields["criteria"].choices = criterion_choices()
+        cast(forms.ChoiceField, self.fields["criteria"]).choices = criterion_choices()
 
 
 def parse_date(value: Any) -> dt.date | None:

@@ -102,7 +102,7 @@ class AnswerForm(forms.Form):
     # --- validation ------------------------------------------------------------------------
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for inst in self.instruments:
             if inst.kind == "rating":
                 self._clean_rating(inst, data)
@@ -273,7 +273,7 @@ class SendForm(forms.Form):
         return key
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         key = data.get("plan_key", "")
         if key:
             data["instruments"] = self.planned[key]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+# A choice of one of the clinic's users, typed as such (Django's field is generic only in its
+# type stubs, not at run time).
+if TYPE_CHECKING:
+    UserChoiceField = forms.ModelChoiceField[User]
+else:
+    UserChoiceField = forms.ModelChoiceField
 
 
 class PlainSelect(forms.Select):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from forlob.web.access import active_rights
+from forlob.web.access import AuthedRequest, active_rights
 from forlob.web.forms.auditlog import AuditLogFilterForm
 from forlob.web.models import AuditEvent
 
@@ -23,7 +23,7 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedRequest) -> HttpResponse:
     rights = active_rights(request)
     clinic = rights.clinic
     if not rights.clinic_admin:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forlob.web import auditlog
-from forlob.web.access import choose_clinic
+from forlob.web.access import AuthedRequest, choose_clinic
 from forlob.web.models import AuditEvent
 
 
@@ -72,6 +72,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def choose_clinic_view(request: HttpRequest) -> HttpResponse:
+def choose_clinic_view(request: AuthedRequest) -> HttpResponse:
     choose_clinic(request, request.POST.get("clinic", ""))
     return redirect("worklist")

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy
 
 from forlob.catalogue import load_catalogue
 from forlob.course import is_lbp, suggested_pathways
-from forlob.planning import ItemProgress
+from forlob.planning import ItemProgress, PlannedItem
 from forlob.web import auditlog
-from forlob.web.access import access_course, access_referral
+from forlob.web.access import AuthedRequest, access_course, access_referral
 from forlob.web.actions.courses import do_start_course, do_update_course
 from forlob.web.engine_input import Finding
 from forlob.web.findings_store import course_findings
@@ -40,7 +40,7 @@ from forlob.web.plans import course_start as start_of
 
 # ----------------------------------------------------------------------------- start
 @login_required
-def course_start(request: HttpRequest, referral_id: int) -> HttpResponse:
+def course_start(request: AuthedRequest, referral_id: int) -> HttpResponse:
     referral, _rights = access_referral(request, referral_id)
     clinic = referral.patient.clinic
     suggested = suggested_pathways(referral.group, clinic.profession)
@@ -100,7 +100,7 @@ class PlanRow:
     lines: list[ServiceLine] = field(default_factory=list)
 
     @property
-    def item(self) -> Any:
+    def item(self) -> PlannedItem:
         return self.progress.item
 
     @property
@@ -223,7 +223,7 @@ def _timeline_svg(rows: list[PlanRow], lines: list[ServiceLine], today: dt.date)
 
 
 @login_required
-def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_detail(request: AuthedRequest, course_id: int) -> HttpResponse:
     course, _rights = access_course(request, course_id)
     today = timezone.localdate()
     # one query for the lines, kept on the course so the page's other sections reuse it
@@ -268,7 +268,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 
 # ----------------------------------------------------------------------------- edit
 @login_required
-def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_edit(request: AuthedRequest, course_id: int) -> HttpResponse:
     course, _rights = access_course(request, course_id)
     if request.method == "POST":
         form = CourseEditForm(course, request.POST)

@@ -8,12 +8,12 @@ not matter.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from forlob.web import auditlog
-from forlob.web.access import access_course, access_patient_data
+from forlob.web.access import AuthedRequest, access_course, access_patient_data
 from forlob.web.exports import (
     clinic_filename,
     clinic_rows,
@@ -32,7 +32,7 @@ def _attachment(filename: str) -> str:
 
 @login_required
 @require_GET
-def course_export(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_export(request: AuthedRequest, course_id: int) -> HttpResponse:
     course, _rights = access_course(request, course_id)
     auditlog.record(request.user, AuditEvent.EXPORT, course, detail="audit_csv")
     response = HttpResponse("".join(csv_chunks(course_rows(course))), content_type=CONTENT_TYPE)
@@ -42,7 +42,7 @@ def course_export(request: HttpRequest, course_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def clinic_export(request: HttpRequest) -> StreamingHttpResponse:
+def clinic_export(request: AuthedRequest) -> StreamingHttpResponse:
     clinic = access_patient_data(request).clinic
     auditlog.record(request.user, AuditEvent.EXPORT, clinic, detail="audit_csv")
     response = StreamingHttpResponse(csv_chunks(clinic_rows(clinic)), content_type=CONTENT_TYPE)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forlob.letters import render_pdf
 from forlob.web import auditlog
-from forlob.web.access import access_course
+from forlob.web.access import AuthedRequest, access_course
 from forlob.web.actions.letters import do_save_letter
 from forlob.web.documents import LETTER_KINDS, course_letter
 from forlob.web.models import AuditEvent, Letter
@@ -34,7 +34,7 @@ def _kind(kind: str) -> str:
 
 
 @login_required
-def letter_edit(request: HttpRequest, course_id: int, kind: str) -> HttpResponse:
+def letter_edit(request: AuthedRequest, course_id: int, kind: str) -> HttpResponse:
     course, _rights = access_course(request, course_id)
     kind = _kind(kind)
     letter, saved = course_letter(course, kind)
@@ -59,7 +59,7 @@ def letter_edit(request: HttpRequest, course_id: int, kind: str) -> HttpResponse
 
 
 @login_required
-def letter_pdf(request: HttpRequest, course_id: int, kind: str) -> HttpResponse:
+def letter_pdf(request: AuthedRequest, course_id: int, kind: str) -> HttpResponse:
     course, _rights = access_course(request, course_id)
     kind = _kind(kind)
     letter, _saved = course_letter(course, kind)

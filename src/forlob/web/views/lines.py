@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from forlob.catalogue import load_catalogue
 from forlob.course import is_chiropractic
 from forlob.decision import conference_fee, first_exam_code, follow_up_choice
 from forlob.decision.code_choice import load_code_choice
-from forlob.web.access import access_course, access_service_line
+from forlob.web.access import AuthedRequest, access_course, access_service_line
 from forlob.web.actions.courses import (
     LineOutcome,
     do_add_service_line,
@@ -42,13 +42,13 @@ _FIELDS = ("service_date", "code", "team_size", "quantity", "warning_reason")
 
 
 @login_required
-def line_create(request: HttpRequest, course_id: int) -> HttpResponse:
+def line_create(request: AuthedRequest, course_id: int) -> HttpResponse:
     course, _rights = access_course(request, course_id)
     return _line_page(request, course, None)
 
 
 @login_required
-def line_edit(request: HttpRequest, line_id: int) -> HttpResponse:
+def line_edit(request: AuthedRequest, line_id: int) -> HttpResponse:
     line, _rights = access_service_line(request, line_id)
     return _line_page(request, line.course, line)
 
@@ -58,7 +58,7 @@ def _course_url(course: Course, line: ServiceLine | None = None) -> str:
     return url + (f"#line-{line.pk}" if line is not None else "#lines")
 
 
-def _line_page(request: HttpRequest, course: Course, line: ServiceLine | None) -> HttpResponse:
+def _line_page(request: AuthedRequest, course: Course, line: ServiceLine | None) -> HttpResponse:
     extra = (line.code,) if line is not None else ()
     if request.method != "POST":
         if line is not None:
@@ -134,7 +134,7 @@ def _line_page(request: HttpRequest, course: Course, line: ServiceLine | None) -
     )
 
 
-def _saved_message(request: HttpRequest, outcome: LineOutcome, created: bool) -> None:
+def _saved_message(request: AuthedRequest, outcome: LineOutcome, created: bool) -> None:
     assert outcome.line is not None
     code = outcome.line.code
     if created:
@@ -202,7 +202,7 @@ def _helpers(
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthedRequest,
     course: Course,
     line: ServiceLine | None,
     form: LineForm,
@@ -232,7 +232,7 @@ def _render(
 
 # ----------------------------------------------------------------------------- delete
 @login_required
-def line_delete(request: HttpRequest, line_id: int) -> HttpResponse:
+def line_delete(request: AuthedRequest, line_id: int) -> HttpResponse:
     line, _rights = access_service_line(request, line_id)
     course = line.course
     if request.method == "POST":
@@ -253,7 +253,7 @@ def line_delete(request: HttpRequest, line_id: int) -> HttpResponse:
     )
 
 
-def _findings_left(request: HttpRequest, findings: list[Finding]) -> None:
+def _findings_left(request: AuthedRequest, findings: list[Finding]) -> None:
     for f in findings:
         level = messages.ERROR if f.severity == "error" else messages.WARNING
         messages.add_message(request, level, f"{f.rule_id}: {f.message}")

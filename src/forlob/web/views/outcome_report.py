@@ -9,19 +9,19 @@ it. Two queries whatever the clinic's size: its courses, and its reportable answ
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from forlob.outcome_report import Measurement, outcome_report
-from forlob.web.access import access_patient_data
+from forlob.web.access import AuthedRequest, access_patient_data
 from forlob.web.models import Course, QuestionnaireAnswer
 from forlob.web.outcomes import reportable_answers
 
 
 @login_required
 @require_GET
-def clinic_report(request: HttpRequest) -> HttpResponse:
+def clinic_report(request: AuthedRequest) -> HttpResponse:
     clinic = access_patient_data(request).clinic
     courses = dict(Course.objects.filter(clinic=clinic).values_list("pk", "pathway"))
     rows = reportable_answers(
@@ -32,6 +32,7 @@ def clinic_report(request: HttpRequest) -> HttpResponse:
     measurements = [
         Measurement(course_id=c, instrument=i, unit=u, answered_at=at, order=r, score=s)
         for c, i, u, at, r, s in rows
+        if at is not None  # reportable answers are answered ones
     ]
     return render(
         request,

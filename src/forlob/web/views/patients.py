@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from forlob.cpr import CprError, age_on, birth_date_from_cpr, cpr_search_digits,
 from forlob.decision import DiagnosisMatch, WaitingTime, referral_diagnosis, waiting_time
 from forlob.decision.diagnosis import load_diagnosis_map
 from forlob.web import auditlog
-from forlob.web.access import access_patient, access_patient_data
+from forlob.web.access import AuthedRequest, access_patient, access_patient_data
 from forlob.web.actions.patients import do_create_patient, do_create_referral, do_update_patient
 from forlob.web.forms.patients import PatientCreateForm, PatientEditForm, ReferralForm
 from forlob.web.models import Course, Patient, Referral, ServiceLine
@@ -56,7 +56,7 @@ def _search(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
 
 
 @login_required
-def patient_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
+def patient_list(request: AuthedRequest, **kwargs: object) -> HttpResponse:
     clinic = access_patient_data(request).clinic
     if request.method == "POST":
         query = request.POST.get("q", "").strip()[:_MAX_QUERY]
@@ -85,7 +85,7 @@ def _derived_birth_date(text: str) -> dt.date | None:
 
 
 @login_required
-def patient_create(request: HttpRequest, **kwargs: object) -> HttpResponse:
+def patient_create(request: AuthedRequest, **kwargs: object) -> HttpResponse:
     clinic = access_patient_data(request).clinic
     form = PatientCreateForm(request.POST or None, clinic=clinic)
     if request.method == "POST" and form.is_valid():
@@ -151,7 +151,7 @@ def _referral_rows(patient: Patient, today: dt.date) -> list[ReferralRow]:
 
 
 @login_required
-def patient_detail(request: HttpRequest, patient_id: int, **kwargs: object) -> HttpResponse:
+def patient_detail(request: AuthedRequest, patient_id: int, **kwargs: object) -> HttpResponse:
     patient, _rights = access_patient(request, patient_id)
     today = timezone.localdate()
     rows = _referral_rows(patient, today)
@@ -169,7 +169,7 @@ def patient_detail(request: HttpRequest, patient_id: int, **kwargs: object) -> H
 
 
 @login_required
-def patient_edit(request: HttpRequest, patient_id: int, **kwargs: object) -> HttpResponse:
+def patient_edit(request: AuthedRequest, patient_id: int, **kwargs: object) -> HttpResponse:
     patient, _rights = access_patient(request, patient_id)
     initial = {
         "name": patient.name,
@@ -199,7 +199,7 @@ def _bilag4_codes() -> list[tuple[str, str]]:
 
 
 @login_required
-def referral_create(request: HttpRequest, patient_id: int, **kwargs: object) -> HttpResponse:
+def referral_create(request: AuthedRequest, patient_id: int, **kwargs: object) -> HttpResponse:
     patient, _rights = access_patient(request, patient_id)
     suggestion: DiagnosisMatch | None = None
     if request.method != "POST":

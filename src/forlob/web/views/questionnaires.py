@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from forlob.course import instrument_ids, pathway_instruments
 from forlob.prom import ScoreInputError
 from forlob.web import auditlog
-from forlob.web.access import access_course, access_round
+from forlob.web.access import AuthedRequest, access_course, access_round
 from forlob.web.actions.questionnaires import (
     RoundClosed,
     SentRound,
@@ -53,7 +53,7 @@ def _planned(course: Course) -> dict[str, tuple[list[str], str]]:
     }
 
 
-def _send_form(request: HttpRequest, course: Course, planned: dict[str, list[str]]) -> SendForm:
+def _send_form(request: AuthedRequest, course: Course, planned: dict[str, list[str]]) -> SendForm:
     return SendForm(
         request.POST if request.method == "POST" else None,
         pathway_set=pathway_instruments(course.pathway),
@@ -63,7 +63,7 @@ def _send_form(request: HttpRequest, course: Course, planned: dict[str, list[str
     )
 
 
-def _link_builder(request: HttpRequest) -> Callable[[str], str]:
+def _link_builder(request: AuthedRequest) -> Callable[[str], str]:
     def link_for(token: str) -> str:
         return request.build_absolute_uri(reverse("patient-questionnaire", args=[token]))
 
@@ -73,7 +73,7 @@ def _link_builder(request: HttpRequest) -> Callable[[str], str]:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def round_send(request: HttpRequest, course_id: int) -> HttpResponse:
+def round_send(request: AuthedRequest, course_id: int) -> HttpResponse:
     """GET: choose what to send. POST: make the link (or a new link for `renew`), show it once."""
     course, _rights = access_course(request, course_id)
     if request.method == "POST" and request.POST.get("renew"):
@@ -119,7 +119,7 @@ def round_send(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 def _sent_page(
-    request: HttpRequest, course: Course, sent: SentRound, renewed: bool
+    request: AuthedRequest, course: Course, sent: SentRound, renewed: bool
 ) -> HttpResponse:
     response = render(
         request,
@@ -140,7 +140,7 @@ def _sent_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def round_enter(request: HttpRequest, course_id: int) -> HttpResponse:
+def round_enter(request: AuthedRequest, course_id: int) -> HttpResponse:
     """The clinician enters a round's answers on the patient's behalf."""
     course, _rights = access_course(request, course_id)
     into: QuestionnaireRound | None = None
@@ -190,7 +190,7 @@ def round_enter(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def course_chart(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_chart(request: AuthedRequest, course_id: int) -> HttpResponse:
     """The course's scores over time as `image/svg+xml`."""
     course, _rights = access_course(request, course_id)
     svg = chart_for(outcome_rows(load_rounds(course)))
@@ -214,7 +214,7 @@ def _patient_response(
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     # Django logs 4xx responses with their path; the path holds the token
-    response._has_been_logged = True
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

@@ -9,7 +9,7 @@ import typing
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from forlob.cpr import age_on
 from forlob.decision import TriageInputError, parse_triage_input, triage
 from forlob.decision.triage import CourseStatus, RedFlag, Region, RiskFactor
 from forlob.web import auditlog
-from forlob.web.access import access_patient
+from forlob.web.access import AuthedRequest, access_patient
 
 
 def _choices(literal: typing.Any) -> list[tuple[str, str]]:
@@ -61,7 +61,7 @@ class TriageForm(forms.Form):
 
 
 @login_required
-def patient_triage(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_triage(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient, _rights = access_patient(request, patient_id)
     auditlog.record_view(request.user, patient, detail="triage")
     form = TriageForm(request.POST or None)

@@ -7,15 +7,15 @@ shows one bucket whole, a page at a time.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from forlob.web.access import access_patient_data
+from forlob.web.access import AuthedRequest, access_patient_data
 from forlob.web.worklist import PAGE_ROWS, bucket_keys, build_worklist
 
 
 @login_required
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthedRequest) -> HttpResponse:
     clinic = access_patient_data(request).clinic
     focus = request.GET.get("bucket")
     if focus not in bucket_keys():
