@@ -23,12 +23,11 @@ def language_of(code: str | None) -> Language:
 
 @dataclass(frozen=True)
 class Text:
-    """One text in both languages; `format` fields are filled in the same in either."""
+    """One text in both languages."""
 
     da: str
     en: str
 
-    def get(self, language: str | None = DEFAULT_LANGUAGE, **fields: object) -> str:
+    def get(self, language: str | None = DEFAULT_LANGUAGE) -> str:
         """The text in `language` (a language code; Danish unless it is English)."""
-        text = self.en if language_of(language) == "en" else self.da
-        return text.format(**fields) if fields else text
+        return self.en if language_of(language) == "en" else self.da

@@ -3,7 +3,7 @@
 A registration's check and its write are one step (`_checked_write`): the findings the change
 would add are computed on the patient's lines as they are inside the action's transaction, and
 the line is written there only if they allow it. That function is the one place where a
-per-course lock, taken before the check, serialises registrations of the same course.
+per-course lock, taken before the check, will serialise registrations of the same course.
 """
 
 from __future__ import annotations
@@ -108,8 +108,10 @@ def _checked_write(
     transaction: `write` runs only when the findings it would add allow it (`judged`; a
     deletion is never refused), and the stored plan follows the lines.
 
-    A lock that serialises the registrations of one course is taken here, before the check,
-    so that no other registration can change the lines between the check and the write.
+    This is the place for the lock that makes a registration one serialised step ("the
+    check and the write of a registration are one serialised step on both databases"): taken
+    here, before the check, a per-course lock keeps any other registration of the course from
+    changing its lines between the check and the write. No lock is taken yet.
     """
     check = check_change(course, change.draft, change.replacing, change.deleting)
     if judged:
