@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run demo-audit test check pytest test-postgres lint typecheck imports bench bench-web clean
+.PHONY: install run demo-audit test check pytest test-postgres lint typecheck imports docs bench bench-web clean
 
 install: $(STAMP)
 
@@ -56,6 +56,10 @@ typecheck: install
 
 imports: install
 	$(VENV)/bin/lint-imports --no-cache
+
+# The repo's rule reference, rendered from the catalogue (a test keeps it up to date)
+docs: install
+	$(PY) -m forlob.catalogue.reference docs/rules.md
 
 bench: install
 	$(PY) bench/audit_bench.py
