@@ -37,3 +37,16 @@ def test_the_domain_core_may_not_import_django_or_the_shells():
     forbidden = set(contracts()["domain-core"]["forbidden_modules"])  # type: ignore[arg-type]
     assert {"django", "forlob.web"} <= forbidden
     assert (SHELLS & top_level_modules()) <= forbidden
+
+
+def test_every_domain_module_is_typed_strictly():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    strict = [
+        o for o in config["tool"]["mypy"]["overrides"] if o.get("disallow_untyped_defs") is True
+    ]
+    assert len(strict) == 1
+    override = strict[0]
+    covered = {m.removesuffix(".*") for m in override["module"]}
+    domain = set(contracts()["domain-core"]["source_modules"])  # type: ignore[arg-type]
+    assert covered == domain, "type the new domain module strictly (pyproject [tool.mypy])"
+    assert override["warn_return_any"] and override["disallow_any_generics"]

@@ -339,7 +339,8 @@ class _Batch:
         return kind
 
     def k(self, u: I64, rule: str) -> Bool:
-        return self.kind[u] == _K[rule]
+        hit: Bool = self.kind[u] == _K[rule]
+        return hit
 
     def emit(
         self,
@@ -538,7 +539,8 @@ def _patient_number(patient: I64) -> I64:
     day = (birth - month_start.astype("datetime64[D]")).astype(np.int64) + 1
     month = month_start.astype(np.int64) % 12 + 1
     year = (birth.astype("datetime64[Y]").astype(np.int64) + 1970) % 100
-    return ((day * 100 + month) * 100 + year) * 10_000 + serial
+    number: I64 = ((day * 100 + month) * 100 + year) * 10_000 + serial
+    return number
 
 
 # ================================================================================ unit types

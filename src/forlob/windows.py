@@ -26,7 +26,7 @@ def targets(start: Dates, weeks: Ints, months: Ints) -> Dates:
     start = np.asarray(start, dtype="datetime64[D]")
     weeks = np.asarray(weeks)
     months = np.asarray(months)
-    out = start + (7 * np.maximum(weeks, 0)).astype("timedelta64[D]")
+    out: Dates = start + (7 * np.maximum(weeks, 0)).astype("timedelta64[D]")
     by_month = months >= 0
     if by_month.any():
         out[by_month] = add_months(start[by_month], months[by_month])

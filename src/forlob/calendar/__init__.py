@@ -140,7 +140,8 @@ def add_months(dates: DateArray, months: int | npt.NDArray[np.integer[Any]]) -> 
         1, "D"
     )
     candidate = target_month.astype("datetime64[D]") + day_offset
-    return np.minimum(candidate, last_day)
+    clamped: DateArray = np.minimum(candidate, last_day)
+    return clamped
 
 
 def add_months_scalar(day: dt.date, months: int) -> dt.date:

@@ -201,7 +201,7 @@ def _line_info(idx: npt.NDArray[np.integer[Any]], prep: Prepared, ctx: Context) 
         inferred = np.zeros(len(idx), dtype=bool)
         start = np.zeros(len(idx), dtype=np.int64)
         ordinal = np.ones(len(idx), dtype=np.int64)
-    return (
+    frame: pl.DataFrame = (
         base.with_columns(
             pl.Series("row", lines.row(idx), dtype=pl.Int64),
             pl.Series("pathway", names[pw].tolist(), dtype=pl.String),
@@ -234,6 +234,7 @@ def _line_info(idx: npt.NDArray[np.integer[Any]], prep: Prepared, ctx: Context) 
         )
         .drop("_inferred", "_start", "_ordinal")
     )
+    return frame
 
 
 def _series(name: str, values: npt.NDArray[np.generic]) -> pl.Series:
