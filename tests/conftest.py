@@ -34,8 +34,8 @@ def extract(lines: Iterable[Sequence[str] | dict[str, str]]) -> pl.DataFrame:
     )
 
 
-def audit(lines: Iterable[Sequence[str] | dict[str, str]]) -> pl.DataFrame:
-    return audit_frame(extract(lines))
+def audit(lines: Iterable[Sequence[str] | dict[str, str]], lang: str = "da") -> pl.DataFrame:
+    return audit_frame(extract(lines), lang=lang)  # type: ignore[arg-type]
 
 
 def pairs(

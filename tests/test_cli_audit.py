@@ -37,7 +37,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def test_it_exits_0_and_says_so_when_nothing_is_wrong(tmp_path):
     result = forlob("audit", str(write(tmp_path, "clean.csv", CLEAN)))
     assert result.returncode == 0, result.stderr
-    assert "No findings" in result.stdout
+    assert "Ingen fund" in result.stdout
 
 
 def test_it_exits_1_and_reports_each_finding_with_its_row(tmp_path):

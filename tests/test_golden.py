@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from tests.conftest import FINDING_KEYS
 DATA = Path(__file__).parent / "data"
 EXTRACT = DATA / "golden_extract.csv"
 SNAPSHOT = DATA / "golden_extract.jsonl"
+SNAPSHOT_DA = DATA / "golden_extract.da.jsonl"
 
 # Derived by hand from rules.md for golden_extract.csv (row = 1-based data record):
 EXPECTED_PAIRS = {
@@ -70,6 +72,12 @@ def run_audit(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def golden_run() -> subprocess.CompletedProcess[str]:
+    return run_audit(EXTRACT, "--format", "jsonl", "--lang", "en")
+
+
+@pytest.fixture(scope="module")
+def golden_run_da() -> subprocess.CompletedProcess[str]:
+    # Danish is the command's default language
     return run_audit(EXTRACT, "--format", "jsonl")
 
 
@@ -85,6 +93,32 @@ def test_golden_audit_matches_the_reviewed_snapshot(golden_run):
     actual = parse(golden_run.stdout)
     assert [list(f) for f in actual] == [FINDING_KEYS] * len(actual)
     assert actual == expected
+
+
+def test_golden_audit_in_danish_matches_its_reviewed_snapshot(golden_run_da):
+    assert golden_run_da.returncode == 1, golden_run_da.stderr
+    if os.environ.get("FORLOB_UPDATE_GOLDEN") == "1":
+        SNAPSHOT_DA.write_text(golden_run_da.stdout, encoding="utf-8")
+    assert parse(golden_run_da.stdout) == parse(SNAPSHOT_DA.read_text(encoding="utf-8"))
+
+
+def test_the_language_changes_the_message_and_nothing_else(golden_run, golden_run_da):
+    # formats.md: keys and rule IDs never change with the language
+    en, da = parse(golden_run.stdout), parse(golden_run_da.stdout)
+    assert [{**f, "message": ""} for f in en] == [{**f, "message": ""} for f in da]
+    assert all(a["message"] != b["message"] for a, b in zip(en, da, strict=True))
+
+
+def test_danish_messages_write_danish_dates_and_no_negative_counts(golden_run_da):
+    messages = [f["message"] for f in parse(golden_run_da.stdout)]
+    assert not [
+        m for m in messages if re.search(r"\b\d{4}-\d{2}-\d{2}\b", m) and "ÅÅÅÅ-MM-DD" not in m
+    ]
+    window = next(m for m in messages if m.startswith("0244 "))
+    # 0244 on 10.04.2024: target Easter Monday 01.04.2024, last allowed day 09.04.2024
+    assert "10.04.2024" in window and "6 hverdage efter måldatoen 01.04.2024" in window
+    assert "til og med 09.04.2024" in window
+    assert not [m for m in messages if re.search(r"(?<![\w±])-\d", m)]
 
 
 def test_golden_audit_reports_the_hand_derived_rule_pairs(golden_run):

@@ -114,7 +114,7 @@ def service_line(draw) -> dict[str, str]:
 extract_st = st.lists(service_line(), min_size=1, max_size=30)
 
 KEY_COLUMNS = FINDING_KEYS[1:]  # every finding column but the row number
-_ROW_IN_MESSAGE = re.compile(r"\bRow \d+\b")
+_ROW_IN_MESSAGE = re.compile(r"\b(Row|Række) \d+\b")
 
 
 def keyed(findings: pl.DataFrame, original_row: list[int]) -> Counter:

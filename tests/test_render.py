@@ -210,16 +210,17 @@ def test_csv_to_text_stream_matches_file(tmp_path: Path) -> None:
 def test_severity_counts_and_summary_line() -> None:
     counts = severity_counts(findings())
     assert counts == {"error": 3, "warning": 1, "info": 1}
-    assert summary_line(counts) == "3 errors, 1 warning, 1 info"
-    assert summary_line(severity_counts(findings([]))) == NO_FINDINGS
+    assert summary_line(counts, "en") == "3 errors, 1 warning, 1 info"
+    assert summary_line(counts) == "3 fejl, 1 advarsel, 1 info"
+    assert summary_line(severity_counts(findings([])), "en") == NO_FINDINGS.en
 
 
 # -- table ---------------------------------------------------------------------------------
 
 
-def table_text(frame: pl.DataFrame, max_rows: int = 200) -> str:
+def table_text(frame: pl.DataFrame, max_rows: int = 200, lang: str = "en") -> str:
     console = Console(record=True, width=160, file=io.StringIO())
-    render_table(frame, META, console, max_rows=max_rows)
+    render_table(frame, META, console, max_rows=max_rows, lang=lang)  # type: ignore[arg-type]
     return console.export_text()
 
 
@@ -243,7 +244,7 @@ def test_table_shows_header_counts_per_rule_and_summary() -> None:
     assert text.rstrip().splitlines()[-1] == "3 errors, 1 warning, 1 info"
     # Data is shown literally, not read as Rich markup.
     assert "[bold]x[/bold]" in text
-    assert NO_FINDINGS not in text
+    assert NO_FINDINGS.en not in text
 
 
 def test_table_caps_detail_rows_per_severity() -> None:
@@ -257,7 +258,7 @@ def test_table_caps_detail_rows_per_severity() -> None:
 
 def test_table_for_no_findings() -> None:
     text = table_text(findings([]))
-    assert NO_FINDINGS in text
+    assert NO_FINDINGS.en in text
     assert "1234 lines read" in text
     assert "Errors" not in text
 
@@ -266,7 +267,7 @@ def test_table_for_no_findings() -> None:
 
 
 def test_html_is_self_contained_and_escapes_data() -> None:
-    page = render_html(findings(), META)
+    page = render_html(findings(), META, lang="en")
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in page
     assert "http://" not in page and "https://" not in page
@@ -289,7 +290,7 @@ def _html_rows(page: str, section: str) -> dict[str, list[str]]:
 
 
 def test_html_summarises_per_rule_and_per_provider() -> None:
-    page = render_html(findings(), META)
+    page = render_html(findings(), META, lang="en")
     per_rule = _html_rows(page, "Findings per rule")
     assert per_rule["LBP-EDU-MAX"][:2] == ["error", "2"]
     assert per_rule["INPUT-INVALID"][:2] == ["error", "1"]
@@ -303,7 +304,7 @@ def test_html_summarises_per_rule_and_per_provider() -> None:
 
 
 def test_html_notes_truncation() -> None:
-    page = render_html(findings(), META, max_rows=1, max_providers=1)
+    page = render_html(findings(), META, max_rows=1, max_providers=1, lang="en")
     assert "Showing the first 1 of 3 errors; 2 are left out" in page
     assert "jsonl and csv formats list every finding" in page
     assert "0202902345" not in page  # row 6 is the capped one
@@ -311,6 +312,38 @@ def test_html_notes_truncation() -> None:
 
 
 def test_html_for_no_findings() -> None:
-    page = render_html(findings([]), META)
-    assert NO_FINDINGS in page
+    page = render_html(findings([]), META, lang="en")
+    assert NO_FINDINGS.en in page
     assert "Findings per rule" not in page
+
+
+# -- Danish, the default ---------------------------------------------------------------------
+
+
+def test_the_table_is_danish_by_default() -> None:
+    console = Console(record=True, width=160, file=io.StringIO())
+    render_table(findings(), META, console)
+    text = console.export_text()
+    assert "klinik_æøå.csv: 1234 linjer læst, 1 ugyldige, 0,42 s" in text
+    assert text.index("Fejl:") < text.index("Advarsler:") < text.index("Info:")
+    assert text.rstrip().splitlines()[-1] == "3 fejl, 1 advarsel, 1 info"
+    assert "række 1" in text and "lines read" not in text
+
+
+def test_the_html_report_is_danish_by_default() -> None:
+    page = render_html(findings(), META, max_rows=1, max_providers=1)
+    assert '<html lang="da">' in page
+    for heading in ("Fund pr. regel", "Fund pr. behandler", "Fund"):
+        assert f"<h2>{heading}</h2>" in page
+    assert "Viser de første 1 af 3 fejl; 2 er udeladt af rapporten" in page
+    assert "Viser 1 af 2 behandlere" in page
+    per_rule = _html_rows(page, "Fund pr. regel")
+    assert per_rule["LBP-EDU-MAX"][:2] == ["fejl", "2"]
+    for english in ("Findings", "Showing", "Lines read", "Provider", "Severity", "left out"):
+        assert english not in page
+
+
+def test_the_html_report_in_english_says_so() -> None:
+    page = render_html(findings(), META, lang="en")
+    assert '<html lang="en">' in page
+    assert "<h2>Findings per rule</h2>" in page

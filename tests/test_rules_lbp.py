@@ -173,8 +173,8 @@ def test_the_0266_window_message_names_the_days_and_the_limit() -> None:
     findings = audit(opened() + [line("2024-04-08", "0266")])  # 91 days after the start
     assert pairs(findings) == {(3, "LBP-IND-TRAIN-WINDOW")}
     message = findings.filter(findings["rule_id"] == "LBP-IND-TRAIN-WINDOW")["message"][0]
-    assert "91 days" in message
-    assert "84" in message
+    assert "91 dage efter forløbets start den 08.01.2024" in message
+    assert "inden for 84 dage" in message
 
 
 def test_the_0266_window_counts_from_the_start_code_not_the_first_consultation() -> None:

@@ -30,6 +30,18 @@ app = typer.Typer(
 EXIT_CLEAN, EXIT_ERRORS, EXIT_CANNOT_RUN = 0, 1, 2
 
 
+class Lang(StrEnum):
+    """The language of what a command prints (keys, rule IDs and codes never change)."""
+
+    da = "da"
+    en = "en"
+
+
+LangOption = Annotated[
+    Lang, typer.Option("--lang", help="Language of messages and reports: da (default) or en")
+]
+
+
 class AuditFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
@@ -62,6 +74,7 @@ def audit(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,
+    lang: LangOption = Lang.da,
 ) -> None:
     """Audit registered services against every rule of the catalogue (formats.md)."""
     import polars as pl
@@ -90,7 +103,7 @@ def audit(
                 status.update(f"forlob audit {file.name}: {phase} …")
 
         try:
-            result = run_audit(frame, on_phase=show)
+            result = run_audit(frame, on_phase=show, lang=lang.value)
         except InputError as exc:
             _fail(f"{file}: {exc}")
         except pl.exceptions.PolarsError as exc:
@@ -114,7 +127,7 @@ def audit(
         elif format is AuditFormat.csv:
             write_csv(findings, output if output is not None else sys.stdout)
         elif format is AuditFormat.html:
-            html = render_html(findings, meta)
+            html = render_html(findings, meta, lang=lang.value)
             if output is not None:
                 output.write_text(html, encoding="utf-8")
             else:
@@ -122,9 +135,9 @@ def audit(
         else:
             if output is not None:
                 with output.open("w", encoding="utf-8") as fh:
-                    render_table(findings, meta, Console(file=fh, width=160))
+                    render_table(findings, meta, Console(file=fh, width=160), lang=lang.value)
             else:
-                render_table(findings, meta, Console())
+                render_table(findings, meta, Console(), lang=lang.value)
         sys.stdout.flush()
     except OSError as exc:
         _fail(f"cannot write {output or 'output'}: {exc.strerror or exc}")

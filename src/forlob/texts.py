@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["DEFAULT_LANGUAGE", "Language", "Text", "language_of"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Language", "Text", "language_of"]
 
 Language = Literal["da", "en"]
 DEFAULT_LANGUAGE: Language = "da"
+LANGUAGES: tuple[Language, ...] = ("da", "en")
 
 
 def language_of(code: str | None) -> Language:

@@ -94,6 +94,31 @@ class TestRegistering(LineCreateTestCase):
             AuditEvent.objects.filter(action=AuditEvent.CREATE, detail="0243").exists()
         )
 
+    def test_the_refusal_is_worded_in_danish_on_a_danish_page(self) -> None:
+        self.add(START, "0241")
+        self.login(self.alice)
+        day = START + dt.timedelta(days=28)
+        [finding] = check_change(self.course, LineDraft(day, "0243")).errors
+
+        response = self.post(day, "0243")
+
+        self.assertContains(response, html.escape(finding.message_da), status_code=422)
+        self.assertContains(response, "hverdage efter måldatoen", status_code=422)
+        self.assertContains(response, day.strftime("%d.%m.%Y"), status_code=422)
+        self.assertNotContains(response, "working days", status_code=422)
+
+    def test_the_refusal_is_worded_in_english_on_an_english_page(self) -> None:
+        self.add(START, "0241")
+        self.login(self.alice)
+        self.client.cookies["django_language"] = "en"
+        day = START + dt.timedelta(days=28)
+        [finding] = check_change(self.course, LineDraft(day, "0243")).errors
+
+        response = self.post(day, "0243")
+
+        self.assertContains(response, html.escape(finding.message_en), status_code=422)
+        self.assertContains(response, "working days after its target", status_code=422)
+
     def test_the_last_day_of_the_window_saves_and_the_next_day_is_refused(self) -> None:
         self.add(START, "0241")
         earliest, latest = status_window("0243")

@@ -8,7 +8,6 @@ a million findings still render in seconds.
 
 from __future__ import annotations
 
-import html
 import io
 import os
 from collections.abc import Callable, Iterator
@@ -17,13 +16,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Final, TextIO
 
+import jinja2
 import polars as pl
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from forlob.audit.texts import SEVERITY, SEVERITY_PLURAL, TEXTS, decimal, say
 from forlob.catalogue import Catalogue, load_catalogue
 from forlob.rules import FINDING_COLUMNS
+from forlob.texts import DEFAULT_LANGUAGE, Language
 
 __all__ = [
     "COLUMNS",
@@ -43,7 +45,7 @@ __all__ = [
 COLUMNS: Final = FINDING_COLUMNS
 FINDINGS_SCHEMA: Final = pl.Schema({c: pl.Int64 if c == "row" else pl.String for c in COLUMNS})
 SEVERITIES: Final = ("error", "warning", "info")
-NO_FINDINGS: Final = "No findings: every line can be billed as registered."
+NO_FINDINGS: Final = TEXTS["no_findings"]
 
 Sink = str | os.PathLike[str] | BinaryIO | TextIO | IO[Any]
 
@@ -51,8 +53,6 @@ Sink = str | os.PathLike[str] | BinaryIO | TextIO | IO[Any]
 # never have to exist as one Python string.
 _CHUNK_ROWS: Final = 100_000
 
-_PLURAL: Final = {"error": "errors", "warning": "warnings", "info": "info"}
-_HEADING: Final = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 _RICH_STYLE: Final = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -102,15 +102,15 @@ def severity_counts(findings: pl.DataFrame) -> dict[str, int]:
     return counts
 
 
-def summary_line(counts: dict[str, int]) -> str:
-    """'2 errors, 1 warning, 0 info', or the no-findings sentence when all are zero."""
+def summary_line(counts: dict[str, int], lang: Language = DEFAULT_LANGUAGE) -> str:
+    """'2 fejl, 1 advarsel, 0 info', or the no-findings sentence when all are zero."""
     if not any(counts.values()):
-        return NO_FINDINGS
-    return ", ".join(_count_phrase(counts.get(s, 0), s) for s in SEVERITIES)
+        return NO_FINDINGS.get(lang)
+    return ", ".join(_count_phrase(counts.get(s, 0), s, lang) for s in SEVERITIES)
 
 
-def _count_phrase(n: int, severity: str) -> str:
-    word = severity if n == 1 else _PLURAL[severity]
+def _count_phrase(n: int, severity: str, lang: Language) -> str:
+    word = (SEVERITY if n == 1 else SEVERITY_PLURAL)[severity].get(lang)
     return f"{n} {word}"
 
 
@@ -232,15 +232,16 @@ def render_table(
     console: Console,
     max_rows: int = 200,
     catalogue: Catalogue | None = None,
+    lang: Language = DEFAULT_LANGUAGE,
 ) -> None:
     """Print the audit for people: header, per severity the counts per rule and the first
     `max_rows` findings, and a closing count line."""
     cat = catalogue if catalogue is not None else load_catalogue()
     frame = normalise_findings(findings)
-    console.print(_header_text(meta))
+    console.print(_header_text(meta, lang))
     counts = severity_counts(frame)
     if frame.height == 0:
-        console.print(Text(NO_FINDINGS, style="bold green"))
+        console.print(Text(NO_FINDINGS.get(lang), style="bold green"))
         return
     per_rule = _rule_counts(frame)
     for severity in SEVERITIES:
@@ -249,57 +250,60 @@ def render_table(
             continue
         style = _RICH_STYLE[severity]
         console.print()
-        console.print(Text(f"{_HEADING[severity]}: {total}", style=f"{style} underline"))
-        console.print(_rich_rule_table(per_rule.filter(pl.col("severity") == severity), cat))
+        console.print(
+            Text(f"{say('heading_' + severity, lang)}: {total}", style=f"{style} underline")
+        )
+        console.print(_rich_rule_table(per_rule.filter(pl.col("severity") == severity), cat, lang))
         shown = frame.filter(pl.col("severity") == severity).head(max_rows)
-        console.print(_rich_findings_table(shown, style))
+        console.print(_rich_findings_table(shown, style, lang))
         left_out = total - shown.height
         if left_out > 0:
-            console.print(
-                Text(
-                    f"… and {left_out} more {_PLURAL[severity]} "
-                    "(--format jsonl or csv lists every finding).",
-                    style="italic",
-                )
-            )
+            what = SEVERITY_PLURAL[severity].get(lang)
+            console.print(Text(say("more_in_table", lang, n=left_out, what=what), style="italic"))
     console.print()
     line = Text()
     for i, severity in enumerate(SEVERITIES):
         if i:
             line.append(", ")
         n = counts[severity]
-        line.append(_count_phrase(n, severity), style=_RICH_STYLE[severity] if n else "")
+        line.append(_count_phrase(n, severity, lang), style=_RICH_STYLE[severity] if n else "")
     console.print(line)
 
 
-def _header_text(meta: ReportMeta) -> Text:
+def _header_text(meta: ReportMeta, lang: Language) -> Text:
     text = Text()
     text.append(meta.input_name, style="bold")
     text.append(
-        f": {meta.lines_read} lines read, {meta.lines_invalid} invalid, {meta.seconds:.2f} s"
+        say(
+            "header",
+            lang,
+            read=meta.lines_read,
+            invalid=meta.lines_invalid,
+            seconds=decimal(meta.seconds, 2, lang),
+        )
     )
     return text
 
 
-def _rich_rule_table(per_rule: pl.DataFrame, cat: Catalogue) -> Table:
+def _rich_rule_table(per_rule: pl.DataFrame, cat: Catalogue, lang: Language) -> Table:
     table = Table(show_edge=True, header_style="bold")
-    table.add_column("Rule", no_wrap=True)
-    table.add_column("Count", justify="right")
-    table.add_column("Source", overflow="fold")
+    table.add_column(say("rule", lang), no_wrap=True)
+    table.add_column(say("count", lang), justify="right")
+    table.add_column(say("source", lang), overflow="fold")
     for _severity, rule_id, n in per_rule.iter_rows():
         table.add_row(Text(rule_id or ""), str(n), Text(_rule_source(cat, rule_id)))
     return table
 
 
-def _rich_findings_table(shown: pl.DataFrame, style: str) -> Table:
+def _rich_findings_table(shown: pl.DataFrame, style: str, lang: Language) -> Table:
     """One finding per entry: where it is on the first line, what is wrong below it.
 
     A two-column grid reads well at any terminal width, where seven columns would squeeze
     the message into a sliver.
     """
     table = Table.grid(padding=(0, 2))
-    table.add_column("Row", justify="right", no_wrap=True, style="dim")
-    table.add_column("Finding", overflow="fold", ratio=1)
+    table.add_column(say("row", lang), justify="right", no_wrap=True, style="dim")
+    table.add_column(say("findings", lang), overflow="fold", ratio=1)
     cols = ("row", "rule_id", "patient_id", "provider_id", "service_date", "service_code")
     for row, rule_id, patient, provider, date, code, message in shown.select(
         *cols, "message"
@@ -308,54 +312,34 @@ def _rich_findings_table(shown: pl.DataFrame, style: str) -> Table:
         where = Text()
         where.append(rule_id or "", style=f"bold {style}")
         parts = [
-            f"patient {patient}" if patient is not None else None,
-            f"provider {provider}" if provider is not None else None,
-            date,
+            say("patient_n", lang, id=patient) if patient is not None else None,
+            say("provider_n", lang, id=provider) if provider is not None else None,
+            _date(date, lang),
             code,
         ]
         where.append("  " + " · ".join(p for p in parts if p), style="dim")
         body = Text.assemble(where, "\n", Text(message or ""))
-        table.add_row(Text(f"row {row}"), body)
+        table.add_row(Text(say("row_n", lang, n=row)), body)
     return table
+
+
+def _date(iso: str | None, lang: Language) -> str | None:
+    """An ISO date as the report's language writes it (24.11.2026 in Danish)."""
+    if iso is None or lang == "en" or len(iso) != 10:
+        return iso
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
 
 
 # -- HTML ----------------------------------------------------------------------------------
 
-_CSS: Final = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem;
-  color: #1d1d1f; line-height: 1.4; }
-h1 { font-size: 1.5rem; margin-bottom: .25rem; }
-h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
-h3 { font-size: 1.05rem; margin-top: 1.5rem; }
-dl.meta { display: grid; grid-template-columns: max-content auto; gap: .15rem 1rem; }
-dl.meta dt { font-weight: 600; }
-dl.meta dd { margin: 0; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .9rem; }
-th, td { border: 1px solid #d0d0d0; padding: .25rem .5rem; text-align: left;
-  vertical-align: top; }
-th { background: #f2f2f2; position: sticky; top: 0; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.small { color: #555; font-size: .85em; }
-.sev { font-weight: 600; white-space: nowrap; }
-.sev-error { color: #a50e1f; }
-.sev-warning { color: #8a5300; }
-.sev-info { color: #0b4f8a; }
-tr.sev-error td:first-child { border-left: 4px solid #d32f2f; }
-tr.sev-warning td:first-child { border-left: 4px solid #f0a500; }
-tr.sev-info td:first-child { border-left: 4px solid #3b82c4; }
-.badge { display: inline-block; padding: .1rem .5rem; border-radius: .6rem; margin-right: .5rem;
-  font-weight: 600; }
-.badge.sev-error { background: #fde7ea; }
-.badge.sev-warning { background: #fff3d6; }
-.badge.sev-info { background: #e6f0fb; }
-.none { color: #1b6e20; font-weight: 600; }
-.note { background: #fff8e1; border-left: 4px solid #f0a500; padding: .4rem .75rem; }
-footer { margin-top: 2rem; color: #666; font-size: .85rem; }
-"""
-
-
-def _e(value: object) -> str:
-    return "" if value is None else html.escape(str(value), quote=True)
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("forlob.audit", "templates"),
+    autoescape=True,
+    # a missing value is an empty cell, never the word "None"
+    finalize=lambda value: "" if value is None else value,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+)
 
 
 def render_html(
@@ -364,8 +348,10 @@ def render_html(
     max_rows: int = 10_000,
     max_providers: int = 1_000,
     catalogue: Catalogue | None = None,
+    lang: Language = DEFAULT_LANGUAGE,
 ) -> str:
-    """A self-contained HTML report (inline CSS, no scripts, no external resources).
+    """A self-contained HTML report (inline CSS, no scripts, no external resources), built from
+    a Jinja2 template with autoescaping.
 
     The detail table shows at most `max_rows` findings per severity and the provider summary at
     most `max_providers` providers; each cap is stated in the report with how much was left out.
@@ -373,137 +359,109 @@ def render_html(
     cat = catalogue if catalogue is not None else load_catalogue()
     frame = normalise_findings(findings)
     counts = severity_counts(frame)
-    title = f"forlob audit: {meta.input_name}"
-    parts: list[str] = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{_e(title)}</h1>",
-        _html_meta(meta),
-    ]
-    if frame.height == 0:
-        parts.append(f'<p class="none">{_e(NO_FINDINGS)}</p>')
-    else:
-        parts.append(_html_badges(counts))
-        parts.append(_html_rules(_rule_counts(frame), cat))
-        parts.append(_html_providers(_provider_counts(frame), max_providers))
-        parts.append(_html_findings(frame, counts, max_rows, cat))
-    parts += [
-        f"<footer>Generated by forlob {_e(meta.forlob_version)}.</footer>",
-        "</body>",
-        "</html>",
-        "",
-    ]
-    return "\n".join(parts)
+    context: dict[str, Any] = {
+        "lang": lang,
+        "t": {k: v.get(lang) for k, v in TEXTS.items()},
+        "title": say("title", lang, input=meta.input_name),
+        "meta": [
+            (say("input", lang), meta.input_name),
+            (say("lines_read", lang), meta.lines_read),
+            (say("lines_invalid", lang), meta.lines_invalid),
+            (say("started", lang), _started(meta.started, lang)),
+            (say("duration", lang), f"{decimal(meta.seconds, 2, lang)} s"),
+            (say("version", lang), meta.forlob_version),
+        ],
+        "footer": say("generated", lang, version=meta.forlob_version),
+        "severities": [],
+    }
+    if frame.height:
+        context.update(
+            badges=[{"key": s, "text": _count_phrase(counts[s], s, lang)} for s in SEVERITIES],
+            per_rule=_html_rules(_rule_counts(frame), cat, lang),
+            **_html_providers(_provider_counts(frame), max_providers, lang),
+            severities=_html_findings(frame, counts, max_rows, cat, lang),
+        )
+    return _TEMPLATES.get_template("report.html.j2").render(context)
 
 
-def _html_meta(meta: ReportMeta) -> str:
-    items = [
-        ("Input", meta.input_name),
-        ("Lines read", str(meta.lines_read)),
-        ("Invalid lines", str(meta.lines_invalid)),
-        ("Started", meta.started.isoformat(timespec="seconds")),
-        ("Duration", f"{meta.seconds:.2f} s"),
-        ("forlob version", meta.forlob_version),
-    ]
-    rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items)
-    return f'<dl class="meta">{rows}</dl>'
+def _started(started: datetime, lang: Language) -> str:
+    if lang == "en":
+        return started.isoformat(timespec="seconds")
+    return started.strftime("%d.%m.%Y %H:%M:%S")
 
 
-def _html_badges(counts: dict[str, int]) -> str:
-    badges = "".join(
-        f'<span class="badge sev-{s}">{_e(_count_phrase(counts[s], s))}</span>' for s in SEVERITIES
-    )
-    return f'<p class="summary">{badges}</p>'
-
-
-def _sev_cell(severity: str | None) -> str:
-    return f'<td class="sev sev-{_e(severity)}">{_e(severity)}</td>'
-
-
-def _html_rules(per_rule: pl.DataFrame, cat: Catalogue) -> str:
+def _html_rules(per_rule: pl.DataFrame, cat: Catalogue, lang: Language) -> list[dict[str, Any]]:
     rows = []
     for severity, rule_id, n in per_rule.iter_rows():
         source = _rule_source(cat, rule_id)
-        doc = _source_title(cat, source)
-        doc_html = f'<br><span class="small">{_e(doc)}</span>' if doc else ""
+        label = SEVERITY.get(severity or "")
         rows.append(
-            f'<tr class="sev-{_e(severity)}"><td>{_e(rule_id)}</td>{_sev_cell(severity)}'
-            f'<td class="num">{n}</td><td>{_e(source)}{doc_html}</td></tr>'
+            {
+                "severity": severity,
+                "severity_label": label.get(lang) if label else severity,
+                "rule_id": rule_id,
+                "count": n,
+                "source": source,
+                "document": _source_title(cat, source),
+            }
         )
-    return (
-        "<h2>Findings per rule</h2>\n<table><thead><tr><th>Rule</th><th>Severity</th>"
-        "<th>Count</th><th>Source</th></tr></thead>\n<tbody>\n"
-        + "\n".join(rows)
-        + "\n</tbody></table>"
-    )
+    return rows
 
 
-def _html_providers(per_provider: pl.DataFrame, cap: int) -> str:
+def _html_providers(per_provider: pl.DataFrame, cap: int, lang: Language) -> dict[str, Any]:
     shown = per_provider.head(cap)
-    rows = [
-        f"<tr><td>{_e(p) if p is not None else '(unreadable)'}</td>"
-        f'<td class="num">{lines}</td><td class="num">{e}</td>'
-        f'<td class="num">{w}</td><td class="num">{i}</td></tr>'
-        for p, lines, e, w, i in shown.iter_rows()
-    ]
     note = ""
     if per_provider.height > shown.height:
-        note = (
-            f'<p class="note">Showing {shown.height} of {per_provider.height} providers, those '
-            f"with the most findings; {per_provider.height - shown.height} are left out.</p>"
+        note = say(
+            "providers_capped",
+            lang,
+            shown=shown.height,
+            total=per_provider.height,
+            left=per_provider.height - shown.height,
         )
-    return (
-        "<h2>Findings per provider</h2>\n<table><thead><tr><th>Provider</th>"
-        "<th>Lines with findings</th><th>Errors</th><th>Warnings</th><th>Info</th></tr></thead>"
-        "\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n" + note
-    )
+    providers = [
+        {"id": p, "lines": lines, "errors": e, "warnings": w, "info": i}
+        for p, lines, e, w, i in shown.iter_rows()
+    ]
+    return {"providers": providers, "providers_note": note}
 
 
-def _html_findings(frame: pl.DataFrame, counts: dict[str, int], cap: int, cat: Catalogue) -> str:
-    code_titles: dict[str, str] = {}
-    pathway_titles = {p.id: f"{p.name_en} ({p.name_da})" for p in cat.pathways.values()}
-
-    def code_cell(code: str | None) -> str:
-        if code is None:
-            return "<td></td>"
-        label = code_titles.get(code)
-        if label is None:
-            label = code_titles[code] = cat.label(code, "da") if code in cat.codes else ""
-        if not label:
-            return f"<td>{_e(code)}</td>"
-        return f'<td><abbr title="{_e(label)}">{_e(code)}</abbr></td>'
-
-    def pathway_cell(pathway: str | None) -> str:
-        name = pathway_titles.get(pathway or "")
-        if name is None:
-            return f"<td>{_e(pathway)}</td>"
-        return f'<td><abbr title="{_e(name)}">{_e(pathway)}</abbr></td>'
-
-    out = ["<h2>Findings</h2>"]
+def _html_findings(
+    frame: pl.DataFrame, counts: dict[str, int], cap: int, cat: Catalogue, lang: Language
+) -> list[dict[str, Any]]:
+    pathway_names = {
+        p.id: (p.name_da if lang == "da" else p.name_en) for p in cat.pathways.values()
+    }
+    out = []
     for severity in SEVERITIES:
         total = counts[severity]
         if total == 0:
             continue
         shown = frame.filter(pl.col("severity") == severity).head(cap)
-        out.append(f'<h3 class="sev-{severity}">{_HEADING[severity]} ({total})</h3>')
+        note = ""
         if total > shown.height:
-            out.append(
-                f'<p class="note">Showing the first {shown.height} of {total} '
-                f"{_PLURAL[severity]}; {total - shown.height} are left out of this report. "
-                "The jsonl and csv formats list every finding.</p>"
+            note = say(
+                "findings_capped",
+                lang,
+                shown=shown.height,
+                total=total,
+                what=SEVERITY_PLURAL[severity].get(lang),
+                left=total - shown.height,
             )
         rows = [
-            f'<tr class="sev-{severity}"><td class="num">{_e(row)}</td><td>{_e(rule_id)}</td>'
-            f"<td>{_e(patient)}</td><td>{_e(provider)}</td><td>{_e(date)}</td>"
-            f"{code_cell(code)}<td>{_e(course)}</td>{pathway_cell(pathway)}"
-            f"<td>{_e(message)}</td></tr>"
+            {
+                "row": row,
+                "rule_id": rule_id,
+                "patient": patient,
+                "provider": provider,
+                "date": _date(date, lang),
+                "code": code,
+                "code_label": cat.label(code, lang) if code in cat.codes else "",
+                "course": course,
+                "pathway": pathway,
+                "pathway_name": pathway_names.get(pathway or ""),
+                "message": message,
+            }
             for (
                 row,
                 rule_id,
@@ -518,8 +476,12 @@ def _html_findings(frame: pl.DataFrame, counts: dict[str, int], cap: int, cat: C
             ) in shown.iter_rows()
         ]
         out.append(
-            "<table><thead><tr><th>Row</th><th>Rule</th><th>Patient</th><th>Provider</th>"
-            "<th>Date</th><th>Code</th><th>Course</th><th>Pathway</th><th>Message</th></tr>"
-            "</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+            {
+                "key": severity,
+                "heading": say("heading_" + severity, lang),
+                "total": total,
+                "note": note,
+                "rows": rows,
+            }
         )
-    return "\n".join(out)
+    return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -28,6 +29,7 @@ __all__ = [
     "Param",
     "Pathway",
     "Rule",
+    "Wording",
     "load_catalogue",
 ]
 
@@ -147,6 +149,30 @@ class Code(_Frozen):
         return self.role in START_ROLES
 
 
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class Wording(_Frozen):
+    """A text a user reads, in Danish and English; both fill the same {placeholders}."""
+
+    da: Annotated[str, Field(min_length=1)]
+    en: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _same_placeholders(self) -> Wording:
+        da, en = set(_PLACEHOLDER.findall(self.da)), set(_PLACEHOLDER.findall(self.en))
+        if da != en:
+            raise ValueError(f"da and en must use the same placeholders ({sorted(da ^ en)})")
+        return self
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        return frozenset(_PLACEHOLDER.findall(self.en))
+
+    def get(self, language: str) -> str:
+        return self.en if language == "en" else self.da
+
+
 class Param(_Frozen):
     value: int
     unit: str
@@ -158,7 +184,7 @@ class Rule(_Frozen):
     severity: Severity
     section: str
     kind: str
-    message: str
+    message: Wording
     source: str | None = None
     pathways: tuple[str, ...] | None = None
     roles: tuple[str, ...] = ()
@@ -200,6 +226,8 @@ class _CodesFile(_Frozen):
 
 class _RulesFile(_Frozen):
     param: dict[str, Param]
+    # wordings the kinds choose per finding (a reason, a side of a window), by key
+    phrase: dict[str, Wording]
     rule: tuple[Rule, ...]
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
@@ -214,6 +242,7 @@ class Catalogue:
         self.codes: dict[str, Code] = {c.code: c for c in codes.code}
         self.params: dict[str, Param] = dict(rules.param)
         self.rules: dict[str, Rule] = {r.id: r for r in rules.rule}
+        self.phrases: dict[str, Wording] = dict(rules.phrase)
         self.origin = origin
         # identifies this catalogue's content: results computed with another are stale
         self.digest = digest

@@ -102,15 +102,15 @@ def render_reference(cat: Catalogue | None = None) -> str:
             "",
             f"### rules.md §{section}. {_SECTIONS[section]}",
             "",
-            "| id | sev | kind | pathways | limits | source | message |",
-            "|---|---|---|---|---|---|---|",
+            "| id | sev | kind | pathways | limits | source | message (da) | message (en) |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for r in group:
             limits = ", ".join(f"`{n}`={cat.param(n)}" for n in r.param_names)
             pathways = ", ".join(r.pathways) if r.pathways else "all"
             out.append(
                 f"| `{r.id}` | {r.severity} | {r.kind} | {pathways} | {limits or '—'} "
-                f"| {_cell(cat.rule_source(r))} | {_cell(r.message)} |"
+                f"| {_cell(cat.rule_source(r))} | {_cell(r.message.da)} | {_cell(r.message.en)} |"
             )
     return "\n".join(out) + "\n"
 

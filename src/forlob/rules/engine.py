@@ -22,9 +22,10 @@ import polars as pl
 
 from forlob.catalogue import Catalogue, Rule, load_catalogue
 from forlob.rules.courses import assign_courses
-from forlob.rules.kinds import INPUT_KINDS, KINDS, Context, Hits
+from forlob.rules.kinds import INPUT_KINDS, KINDS, Context, Hits, Phrase
 from forlob.rules.prepare import Prepared, prepare
 from forlob.rules.tables import CodeTables
+from forlob.texts import DEFAULT_LANGUAGE, Language
 
 FINDING_COLUMNS = (
     "row",
@@ -49,8 +50,16 @@ _LINE_FIELDS = {
 }
 
 
-def empty_findings() -> pl.DataFrame:
-    return pl.DataFrame(schema=FINDING_SCHEMA)
+def empty_findings(lang: Language | tuple[Language, ...] = DEFAULT_LANGUAGE) -> pl.DataFrame:
+    return pl.DataFrame(schema=finding_schema(lang))
+
+
+def finding_schema(lang: Language | tuple[Language, ...]) -> dict[str, type[pl.DataType]]:
+    """FINDING_SCHEMA with the message column(s) of `lang` (see `message_columns`)."""
+    schema: dict[str, type[pl.DataType]] = {
+        k: v for k, v in FINDING_SCHEMA.items() if k != "message"
+    }
+    return {**schema, **dict.fromkeys(message_columns(lang), pl.String)}
 
 
 @lru_cache(maxsize=4)
@@ -65,14 +74,18 @@ class AuditResult:
 
 
 def audit_frame(
-    frame: pl.DataFrame | pl.LazyFrame, catalogue: Catalogue | None = None, row_offset: int = 1
+    frame: pl.DataFrame | pl.LazyFrame,
+    catalogue: Catalogue | None = None,
+    row_offset: int = 1,
+    lang: Language | tuple[Language, ...] = DEFAULT_LANGUAGE,
 ) -> pl.DataFrame:
     """Audit service lines given as text columns (formats.md); returns the findings frame.
 
     Rows are numbered from `row_offset` in frame order. Findings are ordered by row, then
-    rule_id, with the columns of formats.md.
+    rule_id, with the columns of formats.md; the message is in `lang` (Danish unless told),
+    or, for a tuple of languages, in one column per language (`message_columns`).
     """
-    return run_audit(frame, catalogue, row_offset).findings
+    return run_audit(frame, catalogue, row_offset, lang=lang).findings
 
 
 def run_audit(
@@ -80,6 +93,7 @@ def run_audit(
     catalogue: Catalogue | None = None,
     row_offset: int = 1,
     on_phase: Callable[[str], None] | None = None,
+    lang: Language | tuple[Language, ...] = DEFAULT_LANGUAGE,
 ) -> AuditResult:
     """`audit_frame`, also telling how many lines were read (for reports).
 
@@ -87,7 +101,7 @@ def run_audit(
     """
     clock = _Clock(on_phase)
     cat = catalogue or load_catalogue()
-    prep = prepare(source, row_offset)
+    prep = prepare(source, row_offset, cat.phrases)
     clock.lap("read and parse")
     tables = _tables(cat)
     courses = assign_courses(prep.lines, tables)
@@ -104,11 +118,11 @@ def run_audit(
                 h = hits[rule.id]
                 hits[rule.id] = h.keep(~np.isin(h.idx, hits[other].idx))
 
-    parts = [_input_findings(prep, ctx, cat)]
+    parts = [_input_findings(prep, ctx, cat, lang)]
     for rule_id, h in hits.items():
         if len(h.idx):
-            parts.append(_findings(cat.rules[rule_id], h, prep, ctx, cat))
-    out = pl.concat(parts, how="vertical") if parts else empty_findings()
+            parts.append(_findings(cat.rules[rule_id], h, prep, ctx, cat, lang))
+    out = pl.concat(parts, how="vertical") if parts else empty_findings(lang)
     out = out.sort(["row", "rule_id"]).rechunk()
     clock.lap("findings")
     return AuditResult(out, prep.text.height)
@@ -239,7 +253,8 @@ def _line_info(idx: npt.NDArray[np.integer[Any]], prep: Prepared, ctx: Context) 
 
 def _series(name: str, values: npt.NDArray[np.generic]) -> pl.Series:
     if values.dtype.kind == "M":
-        return pl.Series(name, values.astype("datetime64[D]")).cast(pl.String)
+        # kept a date: a message writes it in its language's form
+        return pl.Series(name, values.astype("datetime64[D]"))
     if values.dtype.kind in "iu":
         return pl.Series(name, values.astype(np.int64)).cast(pl.String)
     return pl.Series(
@@ -247,50 +262,123 @@ def _series(name: str, values: npt.NDArray[np.generic]) -> pl.Series:
     )
 
 
-def _message(template: str, constants: dict[str, str], frame: pl.DataFrame) -> pl.Expr:
-    parts: list[str] = []
-    args: list[pl.Expr] = []
+# How dates read inside a message: Danish 24.11.2026; English keeps the ISO form of the input.
+_DATE_FORMAT = {"da": "%d.%m.%Y", "en": "%Y-%m-%d"}
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """What a message's placeholders are filled from, in one language."""
+
+    lang: Language
+    cat: Catalogue
+    constants: dict[str, str | Phrase]
+    phrase_columns: frozenset[str]
+    frame: pl.DataFrame
+
+
+def _message(template: str, w: _Wording) -> pl.Expr:
+    """The message `template` filled per line, as one string expression."""
+    pieces: list[pl.Expr] = []
     pos = 0
-    literal = ""
     for m in _PLACEHOLDER.finditer(template):
-        literal += template[pos : m.start()]
+        if m.start() > pos:
+            pieces.append(pl.lit(template[pos : m.start()]))
         pos = m.end()
-        key = m.group(1)
-        if key in constants:
-            literal += constants[key]
-            continue
-        column = _LINE_FIELDS.get(key, key)
-        if column not in frame.columns:
-            raise KeyError(f"message placeholder {{{key}}} has no value")
-        parts.append(literal.replace("{", "{{").replace("}", "}}"))
-        literal = ""
-        args.append(pl.col(column).cast(pl.String).fill_null("—"))
-    literal += template[pos:]
-    if not args:
-        return pl.lit(literal)
-    fmt = "{}".join(parts) + "{}" + literal.replace("{", "{{").replace("}", "}}")
-    return pl.format(fmt, *args)
+        pieces.append(_placeholder(m.group(1), w))
+    if pos < len(template):
+        pieces.append(pl.lit(template[pos:]))
+    if not pieces:
+        return pl.lit("")
+    return pl.concat_str(pieces) if len(pieces) > 1 else pieces[0]
 
 
-def _constants(rule: Rule, h: Hits, cat: Catalogue) -> dict[str, str]:
-    consts = {"source": cat.rule_source(rule)}
+def _placeholder(key: str, w: _Wording) -> pl.Expr:
+    value = w.constants.get(key)
+    if isinstance(value, Phrase):
+        return _message(w.cat.phrases[value.key].get(w.lang), w)
+    if value is not None:
+        return pl.lit(value)
+    if key in w.phrase_columns:
+        # one wording per phrase key present; each may hold placeholders of its own
+        keys = w.frame[key].unique().drop_nulls().sort().to_list()
+        if not keys:
+            return pl.lit("—")
+        col = pl.col(key)
+        worded = pl.lit("—")
+        for k in reversed(keys):
+            worded = (
+                pl.when(col == k).then(_message(w.cat.phrases[k].get(w.lang), w)).otherwise(worded)
+            )
+        return worded
+    column = _LINE_FIELDS.get(key, key)
+    # a value worded per language (an input reason) has a column per language
+    if f"{column}_{w.lang}" in w.frame.columns:
+        column = f"{column}_{w.lang}"
+    if column not in w.frame.columns:
+        raise KeyError(f"message placeholder {{{key}}} has no value")
+    dtype = w.frame.schema[column]
+    expr = pl.col(column)
+    if column == "service_date":
+        expr = expr.str.to_date("%Y-%m-%d", strict=False).dt.strftime(_DATE_FORMAT[w.lang])
+    elif dtype == pl.Date:
+        expr = expr.dt.strftime(_DATE_FORMAT[w.lang])
+    return expr.cast(pl.String).fill_null("—")
+
+
+def _languages(lang: Language | tuple[Language, ...]) -> tuple[Language, ...]:
+    return (lang,) if isinstance(lang, str) else lang
+
+
+def message_columns(lang: Language | tuple[Language, ...]) -> tuple[str, ...]:
+    """The message column(s) of the findings: `message`, or `message_da`, `message_en` …"""
+    if isinstance(lang, str):
+        return ("message",)
+    return tuple(f"message_{x}" for x in lang)
+
+
+def _messages(
+    rule: Rule,
+    h: Hits,
+    cat: Catalogue,
+    frame: pl.DataFrame,
+    lang: Language | tuple[Language, ...],
+) -> list[pl.Expr]:
+    constants = _constants(rule, h, cat)
+    phrase_columns = frozenset(h.phrases)
+    return [
+        _message(rule.message.get(x), _Wording(x, cat, constants, phrase_columns, frame)).alias(
+            name
+        )
+        for x, name in zip(_languages(lang), message_columns(lang), strict=True)
+    ]
+
+
+def _constants(rule: Rule, h: Hits, cat: Catalogue) -> dict[str, str | Phrase]:
+    consts: dict[str, str | Phrase] = {"source": cat.rule_source(rule)}
     if rule.limit:
         consts["limit"] = str(cat.param(rule.limit))
     consts.update(h.constants)
     return consts
 
 
-def _findings(rule: Rule, h: Hits, prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFrame:
+def _findings(
+    rule: Rule,
+    h: Hits,
+    prep: Prepared,
+    ctx: Context,
+    cat: Catalogue,
+    lang: Language | tuple[Language, ...],
+) -> pl.DataFrame:
     info = _line_info(h.idx, prep, ctx)
-    details = (
-        pl.DataFrame([_series(f"_{k}", v) for k, v in h.details.items()]) if h.details else None
-    )
+    values = {**h.details, **h.phrases}
+    details = pl.DataFrame([_series(f"_{k}", v) for k, v in values.items()]) if values else None
     frame = (
         info
         if details is None
-        else pl.concat([info, details.rename({f"_{k}": k for k in h.details})], how="horizontal")
+        else pl.concat([info, details.rename({f"_{k}": k for k in values})], how="horizontal")
     )
-    msg = _message(rule.message, _constants(rule, h, cat), frame)
+    msg = _messages(rule, h, cat, frame, lang)
     return frame.select(
         pl.col("row"),
         pl.lit(rule.id).alias("rule_id"),
@@ -301,13 +389,15 @@ def _findings(rule: Rule, h: Hits, prep: Prepared, ctx: Context, cat: Catalogue)
         "service_code",
         "course_id",
         "pathway",
-        msg.alias("message"),
+        *msg,
     )
 
 
-def _input_findings(prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFrame:
+def _input_findings(
+    prep: Prepared, ctx: Context, cat: Catalogue, lang: Language | tuple[Language, ...]
+) -> pl.DataFrame:
     f = prep.input_findings
-    parts = [empty_findings()]
+    parts = [empty_findings(lang)]
     invalid = f.filter(pl.col("rule_id") == "INPUT-INVALID")
     if invalid.height:
         rule = cat.rules["INPUT-INVALID"]
@@ -327,9 +417,10 @@ def _input_findings(prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFram
             .then("_raw_service_code")
             .alias("service_code"),
             pl.lit(None, pl.String).alias("pathway"),
-            "reason",
+            "reason_da",
+            "reason_en",
         ).with_columns(prep.text[src]["course_id"].alias("course_id"))
-        msg = _message(rule.message, _constants(rule, Hits(src), cat), frame)
+        msg = _messages(rule, Hits(src), cat, frame, lang)
         parts.append(
             frame.select(
                 "row",
@@ -341,13 +432,19 @@ def _input_findings(prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFram
                 "service_code",
                 "course_id",
                 "pathway",
-                msg.alias("message"),
+                *msg,
             )
         )
     ignored = f.filter(pl.col("rule_id") == "INPUT-FIELD-IGNORED")
     if ignored.height:
         rule = cat.rules["INPUT-FIELD-IGNORED"]
         idx = ctx.lines.position[ignored["_src"].to_numpy()]
-        h = Hits(idx, {"reason": ignored["reason"].to_numpy()})
-        parts.append(_findings(rule, h, prep, ctx, cat))
+        h = Hits(
+            idx,
+            {
+                "reason_da": ignored["reason_da"].to_numpy(),
+                "reason_en": ignored["reason_en"].to_numpy(),
+            },
+        )
+        parts.append(_findings(rule, h, prep, ctx, cat, lang))
     return pl.concat(parts, how="vertical")

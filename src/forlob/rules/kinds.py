@@ -10,7 +10,10 @@ index of lines by code, so each rule costs time in proportion to its candidates,
 whole extract.
 
 Message placeholders every rule can use: {code} {date} {row} {pathway} {course_id} {source}
-{limit} {codes}; the rest are the detail columns a kind returns.
+{limit} {codes}; the rest are the detail columns a kind returns. Where the wording itself
+depends on the line (which side of its window, which reason), the kind returns the key of a
+catalogue phrase (`Hits.phrases`, or a `Phrase` constant), never a sentence: the engine fills
+it in the caller's language.
 """
 
 from __future__ import annotations
@@ -52,13 +55,25 @@ def add_months_days(days: Int, months: int | Int) -> Int:
     return _days(add_months(_dt(days), months))
 
 
+@dataclass(frozen=True)
+class Phrase:
+    """A constant placeholder value that is a catalogue phrase (by key), not a literal."""
+
+    key: str
+
+
 @dataclass
 class Hits:
-    """Lines (indices into Lines) that break a rule, and per-line values for the message."""
+    """Lines (indices into Lines) that break a rule, and per-line values for the message.
+
+    `details` are values (numbers, dates, codes); `phrases` are per-line phrase keys; a
+    constant is a value or a `Phrase`.
+    """
 
     idx: Int
     details: dict[str, npt.NDArray[np.generic]] = field(default_factory=dict)
-    constants: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str | Phrase] = field(default_factory=dict)
+    phrases: dict[str, npt.NDArray[np.generic]] = field(default_factory=dict)
 
     @staticmethod
     def of(idx: Int, bad: Bool, **details: npt.NDArray[np.generic]) -> Hits:
@@ -66,7 +81,12 @@ class Hits:
         return Hits(idx[bad], {k: v[bad] for k, v in details.items()})
 
     def keep(self, mask: Bool) -> Hits:
-        return Hits(self.idx[mask], {k: v[mask] for k, v in self.details.items()}, self.constants)
+        return Hits(
+            self.idx[mask],
+            {k: v[mask] for k, v in self.details.items()},
+            self.constants,
+            {k: v[mask] for k, v in self.phrases.items()},
+        )
 
 
 def _ranges(starts: Int, ends: Int) -> Int:
@@ -265,7 +285,8 @@ def max_per_iso_week(rule: Rule, ctx: Context) -> Hits:
         x.isocalendar()
         for x in _dt(np.asarray(hits.details.pop("monday"), dtype=np.int64)).astype(object)
     ]
-    hits.details["week"] = np.array([f"{y}-W{w:02d}" for y, w, _ in weeks], dtype=object)
+    hits.details["week"] = np.array([w for _, w, _ in weeks], dtype=np.int64)
+    hits.details["week_year"] = np.array([y for y, _, _ in weeks], dtype=np.int64)
     return hits
 
 
@@ -361,22 +382,24 @@ def status_window(rule: Rule, ctx: Context) -> Hits:
     idx, wd, start, weeks, months = idx[bad], wd[bad], start[bad], weeks[bad], months[bad]
     tdt = tdt[bad]
     earliest, latest = windows.bounds(tdt, tol)
-    offset = np.where(
-        weeks >= 0,
-        np.char.add(weeks.astype(str), " weeks"),
-        np.char.add(months.astype(str), " months"),
-    )
+    # a count of working days is never negative: "6 working days before its target" (a
+    # finding is always more than the tolerance away, so the count is never 1)
+    side = np.where(wd < 0, "before_target", "after_target")
     return Hits(
         idx,
         {
-            "wd": np.where(wd > 0, np.char.add("+", wd.astype(str)), wd.astype(str)),
+            "wd": np.abs(wd),
             "target": tdt,
             "start": _dt(start),
             "earliest": earliest,
             "latest": latest,
-            "offset": offset,
+            "offset_n": np.where(weeks >= 0, weeks, months),
         },
         {"tolerance": str(tol)},
+        {
+            "side": side,
+            "offset": np.where(weeks >= 0, "offset_weeks", "offset_months"),
+        },
     )
 
 
@@ -426,15 +449,10 @@ def requires_earlier(rule: Rule, ctx: Context) -> Hits:
     idx = ctx.selected(rule)
     anchor = ctx.anchor(rule)[ctx.course[idx]]
     hits = Hits.of(idx, ~(anchor < ctx.lines.date[idx]), anchor=anchor)
-    a = np.asarray(hits.details.pop("anchor"), dtype=np.int64)
-    names = ctx.code_list(rule.anchor_roles, rule.pathways)
-    hits.details["reason"] = np.where(
-        a >= FAR_FUTURE,
-        f"the course has no earlier {names}",
-        np.char.add(
-            np.char.add(f"the course's first {names} is on ", _dt(a).astype(str)), ", not before it"
-        ),
-    )
+    a = np.asarray(hits.details["anchor"], dtype=np.int64)
+    hits.details["anchor"] = _dt(a)
+    hits.constants["names"] = ctx.code_list(rule.anchor_roles, rule.pathways)
+    hits.phrases["reason"] = np.where(a >= FAR_FUTURE, "no_earlier_anchor", "anchor_not_before")
     return hits
 
 
@@ -487,7 +505,9 @@ def same_day_pair(rule: Rule, ctx: Context) -> Hits:
     kinds_present = sum(ctx.days_with(ctx.lines_with((c,))).astype(np.int64) for c in codes)
     both = np.asarray(kinds_present)[ctx.day_seg.id[idx]] >= 2
     h = Hits.of(idx, both & (ctx.same_day_rank(idx) > 1))
-    h.constants["others"] = " and ".join(codes)
+    h.constants["others"] = Phrase("codes_and")
+    h.constants["code_a"] = ", ".join(codes[:-1])
+    h.constants["code_b"] = codes[-1]
     return h
 
 
@@ -514,7 +534,7 @@ def speciale_53_64_same_day(rule: Rule, ctx: Context) -> Hits:
         exam[sp64_days[ctx.day_seg.id[exam]]], follow[package_days[ctx.day_seg.id[follow]]]
     )
     h = Hits(bad)
-    h.constants["others"] = "package or training-package codes"
+    h.constants["others"] = Phrase("package_or_training_codes")
     return h
 
 
@@ -532,13 +552,14 @@ def training_same_day(rule: Rule, ctx: Context) -> Hits:
     other_names = ctx.code_list(rule.other_roles, None)
     return Hits(
         idx,
-        {
-            "others": np.where(is_intro, other_names, "other services"),
-            "reason": np.where(
-                is_intro,
-                f"{intro_names} is not billed together with {other_names}",
-                f"{alone_names} is billed on a day of its own",
-            ),
+        constants={
+            "alone_names": alone_names,
+            "intro_names": intro_names,
+            "other_names": other_names,
+        },
+        phrases={
+            "others": np.where(is_intro, "listed_codes", "other_services"),
+            "reason": np.where(is_intro, "training_not_with", "training_alone"),
         },
     )
 
@@ -589,22 +610,12 @@ def exam_level(rule: Rule, ctx: Context) -> Hits:
     expected = np.zeros(len(idx), dtype=np.int64)
     for lvl, code in by_level.items():
         expected[level == lvl] = code
-    since = np.where(
-        level == "within_short",
-        f"within {ctx.cat.param(rule.short)} months",
-        np.where(
-            level == "within_long",
-            f"within {ctx.cat.param(rule.long) // 12} years",
-            f"more than {ctx.cat.param(rule.long) // 12} years ago",
-        ),
-    )
-    return Hits.of(
-        idx,
-        expected != ctx.lines.code[idx],
-        previous=_dt(previous),
-        expected=np.char.zfill(expected.astype(str), 4),
-        since=since,
-    )
+    bad = expected != ctx.lines.code[idx]
+    h = Hits.of(idx, bad, previous=_dt(previous), expected=np.char.zfill(expected.astype(str), 4))
+    h.phrases["since"] = np.char.add("previous_", level)[bad]
+    h.constants["short_months"] = str(ctx.cat.param(rule.short))
+    h.constants["long_years"] = str(ctx.cat.param(rule.long) // 12)
+    return h
 
 
 @kind("code_unknown")
@@ -622,11 +633,10 @@ def course_no_start(rule: Rule, ctx: Context) -> Hits:
         idx,
         {
             "start_codes": starts[pw],
+        },
+        phrases={
             "reason": np.where(
-                ctx.lines.course_given[idx],
-                "its course does not begin with a start code",
-                "the patient has no course of that pathway at this provider started on or before "
-                "this date",
+                ctx.lines.course_given[idx], "no_start_given_course", "no_start_inferred"
             ),
         },
     )

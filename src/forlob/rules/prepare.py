@@ -10,6 +10,8 @@ held as text in memory: what stays is the identifiers the findings need and comp
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -17,6 +19,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+
+from forlob.catalogue import Wording, load_catalogue
+from forlob.texts import LANGUAGES, Language
 
 REQUIRED_COLUMNS = ("patient_id", "provider_id", "service_date", "service_code")
 OPTIONAL_DATE_COLUMNS = ("referral_date", "birth_date", "last_visit_date")
@@ -128,7 +133,7 @@ class Prepared:
     # input finding `_raw`, all fields joined by RAW_SEPARATOR
     text: pl.DataFrame
     lines: Lines
-    input_findings: pl.DataFrame  # _src, rule_id, reason
+    input_findings: pl.DataFrame  # _src, rule_id, reason_da, reason_en
     row_offset: int
 
 
@@ -220,7 +225,15 @@ def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
     )
 
 
-def prepare(frame: pl.DataFrame | pl.LazyFrame, row_offset: int = 1) -> Prepared:
+def prepare(
+    frame: pl.DataFrame | pl.LazyFrame,
+    row_offset: int = 1,
+    phrases: Mapping[str, Wording] | None = None,
+) -> Prepared:
+    """The lines of `frame` parsed, validated and sorted; `phrases` word the input reasons
+    (the packaged catalogue's unless given)."""
+    if phrases is None:
+        phrases = load_catalogue().phrases
     lf, names = _source(frame)
     parsed = _query(lf, names).collect(engine="streaming")
     valid = parsed["_valid"].to_numpy()
@@ -233,7 +246,7 @@ def prepare(frame: pl.DataFrame | pl.LazyFrame, row_offset: int = 1) -> Prepared
     return Prepared(
         text=text,
         lines=lines,
-        input_findings=_input_reasons(text, valid, ignored),
+        input_findings=_input_reasons(text, valid, ignored, phrases),
         row_offset=row_offset,
     )
 
@@ -318,10 +331,75 @@ def _order(h: npt.NDArray[np.uint64], date: Int) -> Int:
     return order
 
 
+def _worded(template: str, **values: str | pl.Expr) -> pl.Expr:
+    """A phrase's {placeholders} filled with literals or per-row expressions."""
+    pieces: list[pl.Expr] = []
+    pos = 0
+    for m in re.finditer(r"\{([a-z_]+)\}", template):
+        pieces.append(pl.lit(template[pos : m.start()]))
+        value = values[m.group(1)]
+        pieces.append(pl.lit(value) if isinstance(value, str) else value)
+        pos = m.end()
+    pieces.append(pl.lit(template[pos:]))
+    return pl.concat_str(pieces)
+
+
+def _reasons(phrases: Mapping[str, Wording], lang: Language) -> tuple[pl.Expr, pl.Expr]:
+    """Why a line is INPUT-INVALID, and why a field of it is ignored, worded in `lang`."""
+
+    def say(key: str, **values: str | pl.Expr) -> pl.Expr:
+        return _worded(phrases[key].get(lang), **values)
+
+    invalid = pl.concat_str(
+        [
+            *[
+                pl.when(~_present(c)).then(say("input_empty", column=c))
+                for c in ("patient_id", "provider_id", "service_date")
+            ],
+            pl.when(_present("service_date") & _date(pl.col("service_date")).is_null()).then(
+                say("input_bad_date", value=pl.col("service_date"))
+            ),
+            pl.when(~_present("service_code")).then(say("input_empty", column="service_code")),
+            pl.when(_present("service_code") & ~pl.col("service_code").str.contains(_CODE_RE)).then(
+                say("input_bad_code", value=pl.col("service_code"))
+            ),
+        ],
+        separator="; ",
+        ignore_nulls=True,
+    )
+    ignored = pl.concat_str(
+        [
+            *[
+                pl.when(_present(c) & _date(pl.col(c)).is_null()).then(
+                    say("field_bad_date", column=c, value=pl.col(c))
+                )
+                for c in OPTIONAL_DATE_COLUMNS
+            ],
+            *[
+                pl.when(
+                    _present(c)
+                    & (
+                        ~pl.col(c).str.contains(_INT_RE)
+                        | pl.col(c).cast(pl.Int32, strict=False).is_null()
+                    )
+                ).then(say("field_bad_number", column=c, value=pl.col(c)))
+                for c in OPTIONAL_INT_COLUMNS
+            ],
+        ],
+        separator="; ",
+        ignore_nulls=True,
+    )
+    return invalid, ignored
+
+
 def _input_reasons(
-    text: pl.DataFrame, valid: npt.NDArray[np.bool_], ignored: npt.NDArray[np.bool_]
+    text: pl.DataFrame,
+    valid: npt.NDArray[np.bool_],
+    ignored: npt.NDArray[np.bool_],
+    phrases: Mapping[str, Wording],
 ) -> pl.DataFrame:
-    """The INPUT-INVALID and INPUT-FIELD-IGNORED rows with a reason a person understands."""
+    """The INPUT-INVALID and INPUT-FIELD-IGNORED rows with a reason a person understands, in
+    each language (`reason_da`, `reason_en`)."""
     bad = np.flatnonzero(~valid | ignored)
     raw = (
         text[bad]
@@ -334,53 +412,16 @@ def _input_reasons(
         )
         .unnest("_raw")
     )
-    invalid_reason = pl.concat_str(
-        [
-            pl.when(~_present("patient_id")).then(pl.lit("patient_id is empty")),
-            pl.when(~_present("provider_id")).then(pl.lit("provider_id is empty")),
-            pl.when(~_present("service_date")).then(pl.lit("service_date is empty")),
-            pl.when(_present("service_date") & _date(pl.col("service_date")).is_null()).then(
-                pl.format(
-                    "service_date '{}' is not a real date written YYYY-MM-DD",
-                    pl.col("service_date"),
-                )
-            ),
-            pl.when(~_present("service_code")).then(pl.lit("service_code is empty")),
-            pl.when(_present("service_code") & ~pl.col("service_code").str.contains(_CODE_RE)).then(
-                pl.format("service_code '{}' is not exactly four digits", pl.col("service_code"))
-            ),
-        ],
-        separator="; ",
-        ignore_nulls=True,
-    )
-    ignored_reason = pl.concat_str(
-        [
-            *[
-                pl.when(_present(c) & _date(pl.col(c)).is_null()).then(
-                    pl.format(f"{c} '{{}}' is not a date written YYYY-MM-DD", pl.col(c))
-                )
-                for c in OPTIONAL_DATE_COLUMNS
-            ],
-            *[
-                pl.when(
-                    _present(c)
-                    & (
-                        ~pl.col(c).str.contains(_INT_RE)
-                        | pl.col(c).cast(pl.Int32, strict=False).is_null()
-                    )
-                ).then(pl.format(f"{c} '{{}}' is not a whole number ≥ 0", pl.col(c)))
-                for c in OPTIONAL_INT_COLUMNS
-            ],
-        ],
-        separator="; ",
-        ignore_nulls=True,
-    )
+    reasons = {lang: _reasons(phrases, lang) for lang in LANGUAGES}
     return raw.select(
         "_src",
         pl.when(pl.col("_valid"))
         .then(pl.lit("INPUT-FIELD-IGNORED"))
         .otherwise(pl.lit("INPUT-INVALID"))
         .alias("rule_id"),
-        pl.when(pl.col("_valid")).then(ignored_reason).otherwise(invalid_reason).alias("reason"),
+        *[
+            pl.when(pl.col("_valid")).then(ignored).otherwise(invalid).alias(f"reason_{lang}")
+            for lang, (invalid, ignored) in reasons.items()
+        ],
         *[pl.col(c).alias(f"_raw_{c}") for c in REQUIRED_COLUMNS],
     )

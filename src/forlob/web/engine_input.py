@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
+from django.utils.translation import get_language
 
 from forlob.rules import audit_frame
+from forlob.texts import LANGUAGES, language_of
 from forlob.web.models import Course, ServiceLine
 
 # the key of a line being entered, before it has a pk
@@ -25,11 +27,19 @@ NEW_LINE = "new"
 class Finding:
     rule_id: str
     severity: str
-    message: str
+    # the engine's message in each language (stored with the findings, so a page in either
+    # language reads it without running the engine again)
+    message_da: str
+    message_en: str
     # the ServiceLine's pk, or NEW_LINE for the line being entered
     line: int | str
     service_date: str | None
     code: str | None
+
+    @property
+    def message(self) -> str:
+        """The message in the language of the page or API response being made."""
+        return self.message_en if language_of(get_language()) == "en" else self.message_da
 
     @property
     def date(self) -> dt.date | None:
@@ -97,12 +107,13 @@ def findings(rows: list[Row]) -> list[tuple[Row, Finding]]:
     if not rows:
         return []
     out = []
-    for f in audit_frame(frame(rows)).iter_rows(named=True):
+    for f in audit_frame(frame(rows), lang=LANGUAGES).iter_rows(named=True):
         r = rows[f["row"] - 1]
         finding = Finding(
             rule_id=f["rule_id"],
             severity=f["severity"],
-            message=f["message"],
+            message_da=f["message_da"],
+            message_en=f["message_en"],
             line=r.key,
             service_date=f["service_date"],
             code=f["service_code"],
