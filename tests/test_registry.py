@@ -84,3 +84,85 @@ def test_every_pathway_questionnaire_is_an_instrument_forlob_can_score():
     for pathway in load_catalogue().pathways.values():
         assert pathway.questionnaires, pathway.id
         assert {q.lower() for q in pathway.questionnaires} <= set(INSTRUMENT_NAMES), pathway.id
+
+
+# -- each kind's parameters are its schema's (rules as data, validated at load) ------------
+
+
+def _rule_models():
+    import typing
+
+    from forlob.catalogue.rule_kinds import Rule
+
+    union = typing.get_args(Rule)[0]
+    return typing.get_args(union)
+
+
+def _kinds_of(model) -> set[str]:
+    import typing
+
+    return set(typing.get_args(model.model_fields["kind"].annotation))
+
+
+def test_the_schema_and_the_engine_know_the_same_kinds():
+    declared = set().union(*(_kinds_of(m) for m in _rule_models()))
+    assert declared == set(KINDS) | INPUT_KINDS
+
+
+def test_each_kind_function_takes_the_model_its_kind_is_validated_with():
+    import typing
+
+    for model in _rule_models():
+        for name in _kinds_of(model) - INPUT_KINDS:
+            hints = typing.get_type_hints(KINDS[name])
+            assert hints["rule"] is model, name
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        # a parameter the kind does not take
+        (
+            ('kind = "status_window"\n', 'kind = "status_window"\nlimit = "lbp_education_max"\n'),
+            r"rules\.toml: rule\[\d+\] \(NR-STATUS-WINDOW\)\.status_window\.limit: Extra inputs",
+        ),
+        # a parameter the kind needs
+        (
+            ('tolerance = "status_tolerance_working_days"\n', ""),
+            r"rules\.toml: rule\[\d+\] \(NR-STATUS-WINDOW\)\.status_window\.tolerance: Field requ",
+        ),
+        # a kind no one implements
+        (
+            ('kind = "status_window"', 'kind = "status_windows"'),
+            r"rules\.toml: rule\[\d+\] \(NR-STATUS-WINDOW\): Input tag 'status_windows'",
+        ),
+        # roles left empty
+        (
+            (
+                'pathways = ["NRL", "NRC"]\nroles = ["status", "last_status"]\ntolerance',
+                'pathways = ["NRL", "NRC"]\nroles = []\ntolerance',
+            ),
+            r"NR-STATUS-WINDOW\)\.status_window\.roles",
+        ),
+    ],
+)
+def test_a_wrong_rule_parameter_fails_at_load_naming_file_rule_and_key(tmp_path, edit, message):
+    old, new = edit
+    rules = _packaged("rules.toml")
+    assert old in rules, old
+    d = _write_catalogue(tmp_path, _packaged("codes.toml"), rules.replace(old, new, 1))
+    with pytest.raises(CatalogueError, match=message):
+        load_catalogue(d)
+
+
+def test_no_kind_names_a_code_a_role_or_a_limit_of_its_own():
+    from forlob.catalogue import ROLES
+
+    kinds_dir = Path(__file__).resolve().parents[1] / "src" / "forlob" / "rules" / "kinds"
+    params = set(load_catalogue().params)
+    for path in kinds_dir.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        # string literals but the keys of detail columns ("start": …), which name placeholders
+        literals = set(re.findall(r"\"([a-z0-9_]+)\"(?!\s*:)", text))
+        assert literals & (set(ROLES) | params) == set(), path.name
+        assert not re.findall(r"\"\d{4}\"", text), path.name

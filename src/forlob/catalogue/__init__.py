@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from forlob.catalogue.rule_kinds import Rule, RuleBase
+from forlob.catalogue.wording import Wording
 from forlob.datafiles import read_toml, validation_message
 
 __all__ = [
@@ -68,6 +69,9 @@ ROLES = (
     }
 )
 ALL_ROLES = "*"
+
+
+_R = TypeVar("_R", bound=RuleBase)
 
 
 class CatalogueError(Exception):
@@ -149,71 +153,10 @@ class Code(_Frozen):
         return self.role in START_ROLES
 
 
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
-class Wording(_Frozen):
-    """A text a user reads, in Danish and English; both fill the same {placeholders}."""
-
-    da: Annotated[str, Field(min_length=1)]
-    en: Annotated[str, Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _same_placeholders(self) -> Wording:
-        da, en = set(_PLACEHOLDER.findall(self.da)), set(_PLACEHOLDER.findall(self.en))
-        if da != en:
-            raise ValueError(f"da and en must use the same placeholders ({sorted(da ^ en)})")
-        return self
-
-    @property
-    def placeholders(self) -> frozenset[str]:
-        return frozenset(_PLACEHOLDER.findall(self.en))
-
-    def get(self, language: str) -> str:
-        return self.en if language == "en" else self.da
-
-
 class Param(_Frozen):
     value: int
     unit: str
     source: str
-
-
-class Rule(_Frozen):
-    id: Annotated[str, Field(pattern=r"^[A-Z0-9]+(-[A-Z0-9]+)+$")]
-    severity: Severity
-    section: str
-    kind: str
-    message: Wording
-    source: str | None = None
-    pathways: tuple[str, ...] | None = None
-    roles: tuple[str, ...] = ()
-    other_roles: tuple[str, ...] = ()
-    alternative_roles: tuple[str, ...] = ()
-    anchor_roles: tuple[str, ...] = ()
-    counted_roles: tuple[str, ...] = ()
-    reset_roles: tuple[str, ...] = ()
-    alone_roles: tuple[str, ...] = ()
-    limit: str | None = None
-    low: str | None = None
-    high: str | None = None
-    tolerance: str | None = None
-    short: str | None = None
-    long: str | None = None
-    windows: tuple[tuple[str, str], ...] = ()
-    suppressed_by: tuple[str, ...] = ()
-
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
-
-    @property
-    def param_names(self) -> list[str]:
-        names = [self.limit, self.low, self.high, self.tolerance, self.short, self.long]
-        names += [n for pair in self.windows for n in pair]
-        return [n for n in names if n is not None]
-
-    @property
-    def is_pathway_rule(self) -> bool:
-        return self.pathways is not None
 
 
 class _CodesFile(_Frozen):
@@ -279,33 +222,35 @@ class Catalogue:
             for p in r.pathways or ():
                 if p not in self.pathways:
                     fail("rules.toml", f"{key}.pathways", f"unknown pathway {p!r}")
-            for field in (
-                "roles",
-                "other_roles",
-                "alternative_roles",
-                "anchor_roles",
-                "counted_roles",
-                "reset_roles",
-                "alone_roles",
-            ):
-                for role in getattr(r, field):
+            for field, roles in r.role_fields.items():
+                for role in roles:
                     if role != ALL_ROLES and role not in ROLES:
                         fail("rules.toml", f"{key}.{field}", f"unknown role {role!r}")
-            if r.source is None and r.limit is None:
+            if r.source is None and r.limit_name is None:
                 fail("rules.toml", key, "needs a source (or a limit whose source it takes)")
             for s in r.suppressed_by:
                 if s not in {x.id for x in rules.rule}:
                     fail("rules.toml", f"{key}.suppressed_by", f"unknown rule {s!r}")
 
     # -- look-ups ----------------------------------------------------------------------
+    def rule_as(self, rule_id: str, model: type[_R]) -> _R:
+        """The rule `rule_id`, which must be of the kind `model` (the planner reads a rule's
+        parameters, e.g. the follow-up windows, through its model)."""
+        rule = self.rules[rule_id]
+        if not isinstance(rule, model):
+            raise CatalogueError(f"{self.origin}/rules.toml: {rule_id} is not a {model.__name__}")
+        return rule
+
     def param(self, name: str) -> int:
         return self.params[name].value
 
     def rule_source(self, rule: Rule) -> str:
         if rule.source is not None:
             return rule.source
-        assert rule.limit is not None
-        return self.params[rule.limit].source
+        limit = rule.limit_name
+        if limit is None:  # refused at load (_check_references)
+            raise CatalogueError(f"rule {rule.id} has neither a source nor a limit")
+        return self.params[limit].source
 
     def codes_for(
         self, roles: Iterable[str], pathways: Iterable[str] | None = None

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from forlob import course, windows
 from forlob.calendar import add_months_scalar, holiday_names_between
 from forlob.catalogue import STATUS_ROLES, Catalogue, Code, load_catalogue
+from forlob.catalogue.rule_kinds import FollowupTimingRule
 from forlob.planning.model import Plan, PlanError, PlannedItem, PlanState
 
 __all__ = ["plan_course", "plan_registered_course"]
@@ -355,7 +356,7 @@ class _Builder:
     def lbp_followups(self, referral: dt.date | None, closing: dt.date | None) -> None:
         """The follow-ups in the windows of LBP-FOLLOWUP-TIMING, capped by the referral rule."""
         code = self.code("follow_up_after_closing")
-        timing = self.cat.rules["LBP-FOLLOWUP-TIMING"]
+        timing = self.cat.rule_as("LBP-FOLLOWUP-TIMING", FollowupTimingRule)
         cap_months = self.cat.param("lbp_followup_referral_months")
         cap = None if referral is None else add_months_scalar(referral, cap_months)
         for n, (lo_name, hi_name) in enumerate(timing.windows, start=1):

@@ -21,8 +21,9 @@ import numpy.typing as npt
 import polars as pl
 
 from forlob.catalogue import Catalogue, Rule, load_catalogue
+from forlob.rules.context import Context, Hits, Phrase
 from forlob.rules.courses import assign_courses
-from forlob.rules.kinds import INPUT_KINDS, KINDS, Context, Hits, Phrase
+from forlob.rules.kinds import INPUT_KINDS, KINDS
 from forlob.rules.prepare import Prepared, prepare
 from forlob.rules.tables import CodeTables
 from forlob.texts import DEFAULT_LANGUAGE, Language
@@ -356,8 +357,8 @@ def _messages(
 
 def _constants(rule: Rule, h: Hits, cat: Catalogue) -> dict[str, str | Phrase]:
     consts: dict[str, str | Phrase] = {"source": cat.rule_source(rule)}
-    if rule.limit:
-        consts["limit"] = str(cat.param(rule.limit))
+    if rule.limit_name:
+        consts["limit"] = str(cat.param(rule.limit_name))
     consts.update(h.constants)
     return consts
 
