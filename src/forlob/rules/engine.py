@@ -23,7 +23,7 @@ import polars as pl
 from forlob.catalogue import Catalogue, Rule, load_catalogue
 from forlob.rules.courses import assign_courses
 from forlob.rules.kinds import INPUT_KINDS, KINDS, Context, Hits
-from forlob.rules.prepare import Prepared, prepare
+from forlob.rules.prepare import CODE_RE, DATE_RE, Prepared, prepare
 from forlob.rules.tables import CodeTables
 
 FINDING_COLUMNS = (
@@ -317,12 +317,12 @@ def _input_findings(prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFram
             pl.when(pl.col("_raw_patient_id") != "").then("_raw_patient_id").alias("patient_id"),
             pl.when(pl.col("_raw_provider_id") != "").then("_raw_provider_id").alias("provider_id"),
             pl.when(
-                pl.col("_raw_service_date").str.contains(r"^\d{4}-\d{2}-\d{2}$")
+                pl.col("_raw_service_date").str.contains(DATE_RE)
                 & pl.col("_raw_service_date").str.to_date("%Y-%m-%d", strict=False).is_not_null()
             )
             .then("_raw_service_date")
             .alias("service_date"),
-            pl.when(pl.col("_raw_service_code").str.contains(r"^\d{4}$"))
+            pl.when(pl.col("_raw_service_code").str.contains(CODE_RE))
             .then("_raw_service_code")
             .alias("service_code"),
             pl.lit(None, pl.String).alias("pathway"),

@@ -27,7 +27,7 @@ from forlob import windows
 from forlob.calendar import add_months
 from forlob.catalogue import Catalogue, Rule
 from forlob.rules.courses import Courses
-from forlob.rules.prepare import FAR_FUTURE, NO_DATE, NO_INT, Lines
+from forlob.rules.prepare import FAR_FUTURE, NO_DATE, NO_INT, TOO_LARGE, Lines
 from forlob.rules.segments import Segments, rank_in_runs
 from forlob.rules.tables import CODE_SPACE, CodeTables, code_mask
 
@@ -544,12 +544,17 @@ def training_same_day(rule: Rule, ctx: Context) -> Hits:
 
 
 # ---------------------------------------------------------------------- line fields
+def _count_text(values: Int) -> npt.NDArray[np.str_]:
+    """A count for a message; one too large to hold is said to be so, not shown as 2³¹−1."""
+    return np.where(values == TOO_LARGE, f"more than {TOO_LARGE - 1}", values.astype(str))
+
+
 @kind("quantity_max")
 def quantity_max(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
     idx = ctx.codes(rule.roles)
     q = ctx.lines.of("quantity", idx)
-    h = Hits.of(idx, q > ctx.cat.param(rule.limit), quantity=q)
+    h = Hits.of(idx, q > ctx.cat.param(rule.limit), quantity=_count_text(q))
     h.constants["module_minutes"] = str(ctx.cat.param("conference_module_minutes"))
     return h
 
@@ -559,7 +564,11 @@ def team_size_max(rule: Rule, ctx: Context) -> Hits:
     assert rule.limit
     idx = ctx.selected(rule)
     size = ctx.lines.of("team_size", idx)
-    return Hits.of(idx, (size != NO_INT) & (size > ctx.cat.param(rule.limit)), team_size=size)
+    return Hits.of(
+        idx,
+        (size != NO_INT) & (size > ctx.cat.param(rule.limit)),
+        team_size=_count_text(size),
+    )
 
 
 @kind("exam_level")

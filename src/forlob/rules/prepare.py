@@ -31,10 +31,16 @@ NO_DATE = -(2**30)
 FAR_FUTURE = 2**30
 NO_INT = -1
 
+# A whole number too large for the engine's 32 bits is held as this, so that a limit still
+# sees it as over the limit (rules.md §2); messages show it as "more than ...".
+TOO_LARGE = 2**31 - 1
+
 RAW_SEPARATOR = "\x1f"
-_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
-_CODE_RE = r"^\d{4}$"
-_INT_RE = r"^\d+$"
+# ASCII digits only: the regex engine's \d also takes full-width and Arabic-Indic digits, which
+# would turn "０１１０" into another code instead of an unreadable one
+DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+CODE_RE = r"^[0-9]{4}$"
+_INT_RE = r"^[0-9]+$"
 
 Int = npt.NDArray[np.integer[Any]]
 
@@ -133,7 +139,21 @@ class Prepared:
 
 
 def _date(col: pl.Expr) -> pl.Expr:
-    return pl.when(col.str.contains(_DATE_RE)).then(col.str.to_date("%Y-%m-%d", strict=False))
+    return pl.when(col.str.contains(DATE_RE)).then(col.str.to_date("%Y-%m-%d", strict=False))
+
+
+def _whole_number(col: pl.Expr) -> pl.Expr:
+    """Digits as a number; more than nine significant digits as TOO_LARGE (never null)."""
+    digits = col.str.strip_chars_start("0")
+    return (
+        pl.when(~col.str.contains(_INT_RE))
+        .then(None)
+        .when(digits.str.len_bytes() > 9)
+        .then(pl.lit(TOO_LARGE, pl.Int32))
+        .otherwise(
+            pl.when(digits == "").then(pl.lit("0")).otherwise(digits).cast(pl.Int32, strict=False)
+        )
+    )
 
 
 def _present(name: str) -> pl.Expr:
@@ -183,14 +203,10 @@ def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
         _present("patient_id")
         & _present("provider_id")
         & date.is_not_null()
-        & pl.col("service_code").str.contains(_CODE_RE).fill_null(False)
+        & pl.col("service_code").str.contains(CODE_RE).fill_null(False)
     )
     opt_dates = {c: _date(pl.col(c)) for c in OPTIONAL_DATE_COLUMNS if c in names}
-    opt_ints = {
-        c: pl.when(pl.col(c).str.contains(_INT_RE)).then(pl.col(c).cast(pl.Int32, strict=False))
-        for c in OPTIONAL_INT_COLUMNS
-        if c in names
-    }
+    opt_ints = {c: _whole_number(pl.col(c)) for c in OPTIONAL_INT_COLUMNS if c in names}
     unreadable = [_present(c) & e.is_null() for c, e in (opt_dates | opt_ints).items()]
     ignored = pl.any_horizontal(unreadable) if unreadable else pl.lit(False)
     has_course = "course_id" in names
@@ -291,8 +307,11 @@ def _order(h: npt.NDArray[np.uint64], date: Int) -> Int:
     # in place where possible: allocating large arrays is a real cost on small machines
     key = h >> np.uint64(low)
     key <<= np.uint64(low)
-    part = date.astype(np.uint64)
-    part -= np.uint64(d0)
+    # offsets from the earliest date: day numbers before 1970 are negative and must not be
+    # cast to unsigned before the subtraction (formats.md: any date 0001–9999 is a date)
+    part = date.astype(np.int64)
+    part -= d0
+    part = part.view(np.uint64)
     part <<= np.uint64(bits_pos)
     key |= part
     part[:] = np.arange(n, dtype=np.uint64)
@@ -346,7 +365,7 @@ def _input_reasons(
                 )
             ),
             pl.when(~_present("service_code")).then(pl.lit("service_code is empty")),
-            pl.when(_present("service_code") & ~pl.col("service_code").str.contains(_CODE_RE)).then(
+            pl.when(_present("service_code") & ~pl.col("service_code").str.contains(CODE_RE)).then(
                 pl.format("service_code '{}' is not exactly four digits", pl.col("service_code"))
             ),
         ],
@@ -362,13 +381,9 @@ def _input_reasons(
                 for c in OPTIONAL_DATE_COLUMNS
             ],
             *[
-                pl.when(
-                    _present(c)
-                    & (
-                        ~pl.col(c).str.contains(_INT_RE)
-                        | pl.col(c).cast(pl.Int32, strict=False).is_null()
-                    )
-                ).then(pl.format(f"{c} '{{}}' is not a whole number ≥ 0", pl.col(c)))
+                pl.when(_present(c) & ~pl.col(c).str.contains(_INT_RE)).then(
+                    pl.format(f"{c} '{{}}' is not a whole number ≥ 0", pl.col(c))
+                )
                 for c in OPTIONAL_INT_COLUMNS
             ],
         ],
