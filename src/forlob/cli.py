@@ -321,11 +321,40 @@ def version() -> None:
     typer.echo(__version__)
 
 
+def _click_error(exc: Exception) -> NoReturn:
+    """A usage error of click (which typer carries a copy of): one line and its exit status.
+
+    Recognised by what every click error has, so that it does not matter which click raised it.
+    """
+    code = getattr(exc, "exit_code", EXIT_CANNOT_RUN)
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        sys.exit(0)
+    message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+    where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+    sys.stderr.write(f"forlob: {message}{where}\n")
+    sys.exit(code if isinstance(code, int) else EXIT_CANNOT_RUN)
+
+
 def main() -> None:
     """Entry point: no traceback reaches a user; an internal error is one line and exit 2."""
     try:
-        # standalone mode: usage errors print a usage line and exit 2, typer.Exit exits
-        app()
+        # not standalone: click's usage errors come here, to be told in one line (the usage
+        # box typer draws is six lines and hides the reason in the middle)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except (typer.Exit, typer.Abort) as exc:
+        if isinstance(exc, typer.Abort):
+            sys.stderr.write("forlob: interrupted\n")
+            sys.exit(130)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            _click_error(exc)
+        if os.environ.get("FORLOB_DEBUG"):
+            raise
+        _internal_error(exc)
     except KeyboardInterrupt:
         sys.stderr.write("forlob: interrupted\n")
         sys.exit(130)
@@ -334,11 +363,15 @@ def main() -> None:
     except BaseException as exc:  # also a Rust panic surfacing from Polars
         if os.environ.get("FORLOB_DEBUG"):
             raise
-        sys.stderr.write(
-            f"forlob: internal error ({type(exc).__name__}: {exc}); please report this "
-            "with the command you ran (FORLOB_DEBUG=1 shows the details)\n"
-        )
-        sys.exit(EXIT_CANNOT_RUN)
+        _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> NoReturn:
+    sys.stderr.write(
+        f"forlob: internal error ({type(exc).__name__}: {exc}); please report this "
+        "with the command you ran (FORLOB_DEBUG=1 shows the details)\n"
+    )
+    sys.exit(EXIT_CANNOT_RUN)
 
 
 if __name__ == "__main__":
