@@ -55,18 +55,28 @@ def _progress() -> Iterator[Status | None]:
 
 @app.command()
 def audit(
-    file: Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz or .parquet")],
+    file: Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz, .xlsx or .parquet")],
     format: Annotated[AuditFormat, typer.Option("--format", "-f", help="Output format")] = (
         AuditFormat.table
     ),
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Text encoding of a CSV: utf-8, cp1252 or latin-1")
+    ] = "utf-8",
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", help="Field separator of a CSV (default: from the header)"),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Sheet of an .xlsx workbook (default: the first)")
+    ] = None,
 ) -> None:
     """Audit registered services against every rule of the catalogue (formats.md)."""
     import polars as pl
 
-    from forlob.audit.reader import ExtractError, read_extract
+    from forlob.audit.reader import ExtractError, explain_failure, read_extract
     from forlob.audit.render import (
         ReportMeta,
         render_html,
@@ -81,7 +91,9 @@ def audit(
     t0 = time.perf_counter()
     with _progress() as status:
         try:
-            frame = read_extract(file)
+            if delimiter in ("tab", "\\t"):
+                delimiter = "\t"
+            frame = read_extract(file, encoding=encoding, delimiter=delimiter, sheet=sheet)
         except ExtractError as exc:
             _fail(str(exc))
 
@@ -94,8 +106,14 @@ def audit(
         except InputError as exc:
             _fail(f"{file}: {exc}")
         except pl.exceptions.PolarsError as exc:
+            explained = explain_failure(file, encoding)
+            if explained:
+                _fail(explained)
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
             _fail(f"cannot read {file}: {reason}")
+    if result.lines_read == 0:
+        # an empty extract is almost always the wrong file: "no findings" would mislead
+        _fail(f"{file} has no lines to audit")
     findings = result.findings
     counts = severity_counts(findings)
     invalid = findings.filter(findings["rule_id"] == "INPUT-INVALID").height

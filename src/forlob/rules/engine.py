@@ -313,7 +313,7 @@ def _input_findings(prep: Prepared, ctx: Context, cat: Catalogue) -> pl.DataFram
         src = invalid["_src"].to_numpy()
         # "as read (null where unreadable)" (formats.md)
         frame = invalid.select(
-            (pl.col("_src") + prep.row_offset).alias("row"),
+            pl.Series("row", prep.rows(src), dtype=pl.Int64),
             pl.when(pl.col("_raw_patient_id") != "").then("_raw_patient_id").alias("patient_id"),
             pl.when(pl.col("_raw_provider_id") != "").then("_raw_provider_id").alias("provider_id"),
             pl.when(

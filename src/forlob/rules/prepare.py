@@ -24,6 +24,13 @@ OPTIONAL_INT_COLUMNS = ("team_size", "quantity")
 OPTIONAL_COLUMNS = ("course_id", *OPTIONAL_DATE_COLUMNS, *OPTIONAL_INT_COLUMNS)
 ALL_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 
+# What a file reader (forlob.audit.reader) may add to the text columns: the record's row number
+# (its physical line in the file less the header's, so skipped blank lines keep the numbers
+# true) and why the reader could not split the record into fields (an INPUT-INVALID reason).
+ROW_COLUMN = "_row"
+INVALID_COLUMN = "_invalid"
+_RAW_FIELDS = (*ALL_COLUMNS, INVALID_COLUMN)
+
 # Day numbers (days since 1970-01-01, int32) stand in for dates inside the engine; these
 # sentinels sit far outside any real date so that comparisons with "no such date" come out
 # false, and still fit 32 bits (half the memory of 64-bit day numbers on a large extract).
@@ -64,12 +71,15 @@ class Lines:
     code: Int  # the four digits as a number: "0110" -> 110
     fields: _Fields = field(repr=False)
     row_offset: int = 1
+    numbers: Int | None = field(default=None, repr=False)  # per input row, when given
 
     def __len__(self) -> int:
         return len(self.src)
 
     def row(self, idx: Int) -> Int:
         """1-based data-record numbers of the lines `idx`."""
+        if self.numbers is not None:
+            return self.numbers[self.src[idx]]
         return self.src[idx] + self.row_offset
 
     def of(self, name: str, idx: Int) -> npt.NDArray[Any]:
@@ -136,6 +146,11 @@ class Prepared:
     lines: Lines
     input_findings: pl.DataFrame  # _src, rule_id, reason
     row_offset: int
+    numbers: Int | None = None  # per input row: its row number, when the reader gave them
+
+    def rows(self, src: Int) -> Int:
+        """Row numbers (formats.md `row`) of input positions."""
+        return self.numbers[src] if self.numbers is not None else src + self.row_offset
 
 
 def _date(col: pl.Expr) -> pl.Expr:
@@ -173,10 +188,15 @@ def _source(frame: pl.DataFrame | pl.LazyFrame) -> tuple[pl.LazyFrame, set[str]]
     # Required fields and the course id are trimmed (rules.md §2: surrounding spaces are
     # trimmed first); optional fields are parsed trimmed.
     return lf.select(
-        (
-            pl.col(c).cast(pl.String).str.strip_chars() if c in names else pl.lit(None, pl.String)
-        ).alias(c)
-        for c in ALL_COLUMNS
+        *(
+            (
+                pl.col(c).cast(pl.String).str.strip_chars()
+                if c in names
+                else pl.lit(None, pl.String)
+            ).alias(c)
+            for c in ALL_COLUMNS
+        ),
+        *(c for c in (ROW_COLUMN, INVALID_COLUMN) if c in names),
     ), names
 
 
@@ -190,8 +210,17 @@ def _raw_text(batch: pl.Series) -> pl.Series:
     suspect = rows["_suspect"]
     out = pl.repeat(None, rows.height, dtype=pl.String, eager=True)
     if suspect.any():
+        # a separator inside a field is shown escaped, so that it cannot shift the fields
         joined = rows.filter(suspect).select(
-            pl.concat_str([pl.col(c).fill_null("") for c in ALL_COLUMNS], separator=RAW_SEPARATOR)
+            pl.concat_str(
+                [
+                    pl.col(c).fill_null("").str.replace_all(RAW_SEPARATOR, "\\x1f", literal=True)
+                    if c in rows.columns
+                    else pl.lit("")
+                    for c in _RAW_FIELDS
+                ],
+                separator=RAW_SEPARATOR,
+            )
         )
         out = out.scatter(suspect.arg_true(), joined.to_series())
     return out
@@ -199,8 +228,10 @@ def _raw_text(batch: pl.Series) -> pl.Series:
 
 def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
     date = _date(pl.col("service_date"))
+    split = pl.col(INVALID_COLUMN).is_null() if INVALID_COLUMN in names else pl.lit(True)
     valid = (
-        _present("patient_id")
+        split
+        & _present("patient_id")
         & _present("provider_id")
         & date.is_not_null()
         & pl.col("service_code").str.contains(CODE_RE).fill_null(False)
@@ -217,7 +248,11 @@ def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
         valid.alias("_valid"),
         ignored.alias("_ignored"),
         # only rows with an input finding keep their raw text, for the message
-        pl.struct(*ALL_COLUMNS, (~valid | ignored).alias("_suspect"))
+        pl.struct(
+            *ALL_COLUMNS,
+            *([INVALID_COLUMN] if INVALID_COLUMN in names else []),
+            (~valid | ignored).alias("_suspect"),
+        )
         .map_batches(_raw_text, return_dtype=pl.String, is_elementwise=True)
         .alias("_raw"),
         _pp_hash(11, 23).alias("_h"),
@@ -233,6 +268,7 @@ def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
         _present("course_id").fill_null(False).alias("course_given"),
         *[e.cast(pl.Int32).fill_null(NO_DATE).alias(c) for c, e in opt_dates.items()],
         *[e.fill_null(NO_INT).alias(c) for c, e in opt_ints.items()],
+        *([pl.col(ROW_COLUMN).cast(pl.Int64)] if ROW_COLUMN in names else []),
     )
 
 
@@ -241,9 +277,10 @@ def prepare(frame: pl.DataFrame | pl.LazyFrame, row_offset: int = 1) -> Prepared
     parsed = _query(lf, names).collect(engine="streaming")
     valid = parsed["_valid"].to_numpy()
     ignored = parsed["_ignored"].to_numpy()
+    numbers = parsed[ROW_COLUMN].to_numpy() if ROW_COLUMN in names else None
     # what the sort needed is dropped; the rest is read per rule and for the findings
-    kept = parsed.drop("_h", "_h2", "date", "code", "_valid", "_ignored")
-    lines = _sorted_lines(parsed, valid, _Fields(kept), row_offset)
+    kept = parsed.drop("_h", "_h2", "date", "code", "_valid", "_ignored", ROW_COLUMN, strict=False)
+    lines = _sorted_lines(parsed, valid, _Fields(kept), row_offset, numbers)
     del parsed
     text = kept.select("patient_id", "provider_id", "course_id", "_raw")
     return Prepared(
@@ -251,11 +288,16 @@ def prepare(frame: pl.DataFrame | pl.LazyFrame, row_offset: int = 1) -> Prepared
         lines=lines,
         input_findings=_input_reasons(text, valid, ignored),
         row_offset=row_offset,
+        numbers=numbers,
     )
 
 
 def _sorted_lines(
-    parsed: pl.DataFrame, valid: npt.NDArray[np.bool_], fields: _Fields, row_offset: int
+    parsed: pl.DataFrame,
+    valid: npt.NDArray[np.bool_],
+    fields: _Fields,
+    row_offset: int,
+    numbers: Int | None,
 ) -> Lines:
     src = np.flatnonzero(valid).astype(np.int64)
     h = parsed["_h"].to_numpy()[src]
@@ -286,6 +328,7 @@ def _sorted_lines(
         code=code,
         fields=fields,
         row_offset=row_offset,
+        numbers=numbers,
     )
 
 
@@ -348,12 +391,12 @@ def _input_reasons(
             pl.Series("_src", bad, dtype=pl.Int64),
             pl.Series("_valid", valid[bad]),
             pl.col("_raw")
-            .str.split_exact(RAW_SEPARATOR, len(ALL_COLUMNS) - 1)
-            .struct.rename_fields(list(ALL_COLUMNS)),
+            .str.split_exact(RAW_SEPARATOR, len(_RAW_FIELDS) - 1)
+            .struct.rename_fields(list(_RAW_FIELDS)),
         )
         .unnest("_raw")
     )
-    invalid_reason = pl.concat_str(
+    field_reasons = pl.concat_str(
         [
             pl.when(~_present("patient_id")).then(pl.lit("patient_id is empty")),
             pl.when(~_present("provider_id")).then(pl.lit("provider_id is empty")),
@@ -371,6 +414,13 @@ def _input_reasons(
         ],
         separator="; ",
         ignore_nulls=True,
+    )
+    # the reader's reason (e.g. an unbalanced quote) comes alone: the fields it split out of
+    # such a line are a guess, shown for finding the line, not judged
+    invalid_reason = (
+        pl.when(pl.col(INVALID_COLUMN).fill_null("") != "")
+        .then(pl.col(INVALID_COLUMN))
+        .otherwise(field_reasons)
     )
     ignored_reason = pl.concat_str(
         [
