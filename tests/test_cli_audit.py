@@ -114,10 +114,12 @@ def test_a_missing_required_column_is_named(tmp_path):
     assert "service_code" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_an_empty_file_has_no_findings(tmp_path):
+def test_an_empty_file_is_refused_in_one_line(tmp_path):
+    # an empty extract is almost always the wrong file: "no findings" would mislead
     result = forlob("audit", str(write(tmp_path, "empty.csv", "")), "--format", "jsonl")
-    assert result.returncode == 0
+    assert result.returncode == 2
     assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "empty.csv is empty" in result.stderr
 
 
 def test_a_bad_option_exits_2(tmp_path):

@@ -67,19 +67,29 @@ def _progress() -> Iterator[Status | None]:
 
 @app.command()
 def audit(
-    file: Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz or .parquet")],
+    file: Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz, .xlsx or .parquet")],
     format: Annotated[AuditFormat, typer.Option("--format", "-f", help="Output format")] = (
         AuditFormat.table
     ),
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Text encoding of a CSV: utf-8, cp1252 or latin-1")
+    ] = "utf-8",
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", help="Field separator of a CSV (default: from the header)"),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Sheet of an .xlsx workbook (default: the first)")
+    ] = None,
     lang: LangOption = Lang.da,
 ) -> None:
     """Audit registered services against every rule of the catalogue (formats.md)."""
     import polars as pl
 
-    from forlob.audit.reader import ExtractError, read_extract
+    from forlob.audit.reader import ExtractError, explain_failure, read_extract
     from forlob.audit.render import (
         ReportMeta,
         render_html,
@@ -94,7 +104,9 @@ def audit(
     t0 = time.perf_counter()
     with _progress() as status:
         try:
-            frame = read_extract(file)
+            if delimiter in ("tab", "\\t"):
+                delimiter = "\t"
+            frame = read_extract(file, encoding=encoding, delimiter=delimiter, sheet=sheet)
         except ExtractError as exc:
             _fail(str(exc))
 
@@ -107,8 +119,14 @@ def audit(
         except InputError as exc:
             _fail(f"{file}: {exc}")
         except pl.exceptions.PolarsError as exc:
+            explained = explain_failure(file, encoding)
+            if explained:
+                _fail(explained)
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
             _fail(f"cannot read {file}: {reason}")
+    if result.lines_read == 0:
+        # an empty extract is almost always the wrong file: "no findings" would mislead
+        _fail(f"{file} has no lines to audit")
     findings = result.findings
     counts = severity_counts(findings)
     invalid = findings.filter(findings["rule_id"] == "INPUT-INVALID").height
@@ -334,11 +352,40 @@ def version() -> None:
     typer.echo(__version__)
 
 
+def _click_error(exc: Exception) -> NoReturn:
+    """A usage error of click (which typer carries a copy of): one line and its exit status.
+
+    Recognised by what every click error has, so that it does not matter which click raised it.
+    """
+    code = getattr(exc, "exit_code", EXIT_CANNOT_RUN)
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        sys.exit(0)
+    message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+    where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+    sys.stderr.write(f"forlob: {message}{where}\n")
+    sys.exit(code if isinstance(code, int) else EXIT_CANNOT_RUN)
+
+
 def main() -> None:
     """Entry point: no traceback reaches a user; an internal error is one line and exit 2."""
     try:
-        # standalone mode: usage errors print a usage line and exit 2, typer.Exit exits
-        app()
+        # not standalone: click's usage errors come here, to be told in one line (the usage
+        # box typer draws is six lines and hides the reason in the middle)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except (typer.Exit, typer.Abort) as exc:
+        if isinstance(exc, typer.Abort):
+            sys.stderr.write("forlob: interrupted\n")
+            sys.exit(130)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            _click_error(exc)
+        if os.environ.get("FORLOB_DEBUG"):
+            raise
+        _internal_error(exc)
     except KeyboardInterrupt:
         sys.stderr.write("forlob: interrupted\n")
         sys.exit(130)
@@ -347,11 +394,15 @@ def main() -> None:
     except BaseException as exc:  # also a Rust panic surfacing from Polars
         if os.environ.get("FORLOB_DEBUG"):
             raise
-        sys.stderr.write(
-            f"forlob: internal error ({type(exc).__name__}: {exc}); please report this "
-            "with the command you ran (FORLOB_DEBUG=1 shows the details)\n"
-        )
-        sys.exit(EXIT_CANNOT_RUN)
+        _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> NoReturn:
+    sys.stderr.write(
+        f"forlob: internal error ({type(exc).__name__}: {exc}); please report this "
+        "with the command you ran (FORLOB_DEBUG=1 shows the details)\n"
+    )
+    sys.exit(EXIT_CANNOT_RUN)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +39,7 @@ __all__ = [
     "render_table",
     "severity_counts",
     "summary_line",
+    "visible",
     "write_csv",
     "write_jsonl",
 ]
@@ -52,6 +54,17 @@ Sink = str | os.PathLike[str] | BinaryIO | TextIO | IO[Any]
 # Text sinks without a byte buffer (StringIO) get the output in slices, so a million findings
 # never have to exist as one Python string.
 _CHUNK_ROWS: Final = 100_000
+
+# Characters that move the cursor, end a line or turn text around on a terminal or in a page:
+# C0/C1 controls, DEL, line and paragraph separators, zero-width and bidirectional controls.
+# The people's formats (table, HTML) show them as escapes, so a field cannot misalign a
+# message or disguise what it says.
+_INVISIBLE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_NAMED: Final = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+# A spreadsheet runs a cell that starts like this as a formula (OWASP, CSV injection): in the
+# csv output such a cell gets a leading single quote; jsonl keeps the data as it is.
+_FORMULA_START: Final = "^[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]"
 
 _RICH_STYLE: Final = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -89,6 +102,21 @@ def normalise_findings(findings: pl.DataFrame) -> pl.DataFrame:
         pl.col("row").cast(pl.Int64),
         *(pl.col(c).cast(pl.String) for c in COLUMNS[1:]),
     ).rechunk()
+
+
+def visible(value: object) -> str:
+    """`value` as text with control and invisible characters shown as escapes (\\x07, \\u202e)."""
+    text = "" if value is None else str(value)
+    if _INVISIBLE.search(text) is None:
+        return text
+    return _INVISIBLE.sub(lambda m: _escape(m.group()), text)
+
+
+def _escape(char: str) -> str:
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def severity_counts(findings: pl.DataFrame) -> dict[str, int]:
@@ -169,8 +197,20 @@ def write_jsonl(findings: pl.DataFrame, out: Sink) -> None:
 
 
 def write_csv(findings: pl.DataFrame, out: Sink) -> None:
-    """Comma-separated, UTF-8, header row of `COLUMNS`; nulls are empty fields."""
-    _write(normalise_findings(findings), out, _csv, _csv_chunks)
+    """Comma-separated, UTF-8, header row of `COLUMNS`; nulls are empty fields.
+
+    A text cell that a spreadsheet would run as a formula starts with a single quote.
+    """
+    frame = normalise_findings(findings)
+    frame = frame.with_columns(
+        pl.when(pl.col(c).str.contains(_FORMULA_START))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in COLUMNS
+        if c != "row"
+    )
+    _write(frame, out, _csv, _csv_chunks)
 
 
 def _ndjson(frame: pl.DataFrame, target: Path | IO[bytes]) -> None:
@@ -272,7 +312,7 @@ def render_table(
 
 def _header_text(meta: ReportMeta, lang: Language) -> Text:
     text = Text()
-    text.append(meta.input_name, style="bold")
+    text.append(visible(meta.input_name), style="bold")
     text.append(
         say(
             "header",
@@ -310,15 +350,15 @@ def _rich_findings_table(shown: pl.DataFrame, style: str, lang: Language) -> Tab
     ).iter_rows():
         # Text, not str: data such as "[x]" must not be read as Rich markup.
         where = Text()
-        where.append(rule_id or "", style=f"bold {style}")
+        where.append(visible(rule_id), style=f"bold {style}")
         parts = [
-            say("patient_n", lang, id=patient) if patient is not None else None,
-            say("provider_n", lang, id=provider) if provider is not None else None,
-            _date(date, lang),
-            code,
+            say("patient_n", lang, id=visible(patient)) if patient is not None else None,
+            say("provider_n", lang, id=visible(provider)) if provider is not None else None,
+            visible(_date(date, lang)) if date is not None else None,
+            visible(code) if code is not None else None,
         ]
         where.append("  " + " · ".join(p for p in parts if p), style="dim")
-        body = Text.assemble(where, "\n", Text(message or ""))
+        body = Text.assemble(where, "\n", Text(visible(message)))
         table.add_row(Text(say("row_n", lang, n=row)), body)
     return table
 
@@ -335,8 +375,11 @@ def _date(iso: str | None, lang: Language) -> str | None:
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("forlob.audit", "templates"),
     autoescape=True,
-    # a missing value is an empty cell, never the word "None"
-    finalize=lambda value: "" if value is None else value,
+    # a missing value is an empty cell, never the word "None"; control and invisible
+    # characters of the data show as escapes, so a field cannot disguise what a row says
+    finalize=lambda value: (
+        "" if value is None else visible(value) if isinstance(value, str) else value
+    ),
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
 )

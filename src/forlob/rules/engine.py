@@ -24,7 +24,7 @@ from forlob.catalogue import Catalogue, Rule, load_catalogue
 from forlob.rules.context import Context, Hits, Phrase
 from forlob.rules.courses import assign_courses
 from forlob.rules.kinds import INPUT_KINDS, KINDS
-from forlob.rules.prepare import Prepared, prepare
+from forlob.rules.prepare import CODE_RE, DATE_RE, Prepared, prepare
 from forlob.rules.tables import CodeTables
 from forlob.texts import DEFAULT_LANGUAGE, Language
 
@@ -405,16 +405,16 @@ def _input_findings(
         src = invalid["_src"].to_numpy()
         # "as read (null where unreadable)" (formats.md)
         frame = invalid.select(
-            (pl.col("_src") + prep.row_offset).alias("row"),
+            pl.Series("row", prep.rows(src), dtype=pl.Int64),
             pl.when(pl.col("_raw_patient_id") != "").then("_raw_patient_id").alias("patient_id"),
             pl.when(pl.col("_raw_provider_id") != "").then("_raw_provider_id").alias("provider_id"),
             pl.when(
-                pl.col("_raw_service_date").str.contains(r"^\d{4}-\d{2}-\d{2}$")
+                pl.col("_raw_service_date").str.contains(DATE_RE)
                 & pl.col("_raw_service_date").str.to_date("%Y-%m-%d", strict=False).is_not_null()
             )
             .then("_raw_service_date")
             .alias("service_date"),
-            pl.when(pl.col("_raw_service_code").str.contains(r"^\d{4}$"))
+            pl.when(pl.col("_raw_service_code").str.contains(CODE_RE))
             .then("_raw_service_code")
             .alias("service_code"),
             pl.lit(None, pl.String).alias("pathway"),

@@ -29,6 +29,13 @@ OPTIONAL_INT_COLUMNS = ("team_size", "quantity")
 OPTIONAL_COLUMNS = ("course_id", *OPTIONAL_DATE_COLUMNS, *OPTIONAL_INT_COLUMNS)
 ALL_COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 
+# What a file reader (forlob.audit.reader) may add to the text columns: the record's row number
+# (its physical line in the file less the header's, so skipped blank lines keep the numbers
+# true) and why the reader could not split the record into fields (an INPUT-INVALID reason).
+ROW_COLUMN = "_row"
+INVALID_COLUMN = "_invalid"
+_RAW_FIELDS = (*ALL_COLUMNS, INVALID_COLUMN)
+
 # Day numbers (days since 1970-01-01, int32) stand in for dates inside the engine; these
 # sentinels sit far outside any real date so that comparisons with "no such date" come out
 # false, and still fit 32 bits (half the memory of 64-bit day numbers on a large extract).
@@ -36,10 +43,16 @@ NO_DATE = -(2**30)
 FAR_FUTURE = 2**30
 NO_INT = -1
 
+# A whole number too large for the engine's 32 bits is held as this, so that a limit still
+# sees it as over the limit (rules.md §2); messages show it as "more than ...".
+TOO_LARGE = 2**31 - 1
+
 RAW_SEPARATOR = "\x1f"
-_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
-_CODE_RE = r"^\d{4}$"
-_INT_RE = r"^\d+$"
+# ASCII digits only: the regex engine's \d also takes full-width and Arabic-Indic digits, which
+# would turn "０１１０" into another code instead of an unreadable one
+DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+CODE_RE = r"^[0-9]{4}$"
+_INT_RE = r"^[0-9]+$"
 
 Int = npt.NDArray[np.integer[Any]]
 
@@ -63,12 +76,15 @@ class Lines:
     code: Int  # the four digits as a number: "0110" -> 110
     fields: _Fields = field(repr=False)
     row_offset: int = 1
+    numbers: Int | None = field(default=None, repr=False)  # per input row, when given
 
     def __len__(self) -> int:
         return len(self.src)
 
     def row(self, idx: Int) -> Int:
         """1-based data-record numbers of the lines `idx`."""
+        if self.numbers is not None:
+            return self.numbers[self.src[idx]]
         return self.src[idx] + self.row_offset
 
     def of(self, name: str, idx: Int) -> npt.NDArray[Any]:
@@ -135,10 +151,29 @@ class Prepared:
     lines: Lines
     input_findings: pl.DataFrame  # _src, rule_id, reason_da, reason_en
     row_offset: int
+    numbers: Int | None = None  # per input row: its row number, when the reader gave them
+
+    def rows(self, src: Int) -> Int:
+        """Row numbers (formats.md `row`) of input positions."""
+        return self.numbers[src] if self.numbers is not None else src + self.row_offset
 
 
 def _date(col: pl.Expr) -> pl.Expr:
-    return pl.when(col.str.contains(_DATE_RE)).then(col.str.to_date("%Y-%m-%d", strict=False))
+    return pl.when(col.str.contains(DATE_RE)).then(col.str.to_date("%Y-%m-%d", strict=False))
+
+
+def _whole_number(col: pl.Expr) -> pl.Expr:
+    """Digits as a number; more than nine significant digits as TOO_LARGE (never null)."""
+    digits = col.str.strip_chars_start("0")
+    return (
+        pl.when(~col.str.contains(_INT_RE))
+        .then(None)
+        .when(digits.str.len_bytes() > 9)
+        .then(pl.lit(TOO_LARGE, pl.Int32))
+        .otherwise(
+            pl.when(digits == "").then(pl.lit("0")).otherwise(digits).cast(pl.Int32, strict=False)
+        )
+    )
 
 
 def _present(name: str) -> pl.Expr:
@@ -158,10 +193,15 @@ def _source(frame: pl.DataFrame | pl.LazyFrame) -> tuple[pl.LazyFrame, set[str]]
     # Required fields and the course id are trimmed (rules.md §2: surrounding spaces are
     # trimmed first); optional fields are parsed trimmed.
     return lf.select(
-        (
-            pl.col(c).cast(pl.String).str.strip_chars() if c in names else pl.lit(None, pl.String)
-        ).alias(c)
-        for c in ALL_COLUMNS
+        *(
+            (
+                pl.col(c).cast(pl.String).str.strip_chars()
+                if c in names
+                else pl.lit(None, pl.String)
+            ).alias(c)
+            for c in ALL_COLUMNS
+        ),
+        *(c for c in (ROW_COLUMN, INVALID_COLUMN) if c in names),
     ), names
 
 
@@ -175,8 +215,17 @@ def _raw_text(batch: pl.Series) -> pl.Series:
     suspect = rows["_suspect"]
     out = pl.repeat(None, rows.height, dtype=pl.String, eager=True)
     if suspect.any():
+        # a separator inside a field is shown escaped, so that it cannot shift the fields
         joined = rows.filter(suspect).select(
-            pl.concat_str([pl.col(c).fill_null("") for c in ALL_COLUMNS], separator=RAW_SEPARATOR)
+            pl.concat_str(
+                [
+                    pl.col(c).fill_null("").str.replace_all(RAW_SEPARATOR, "\\x1f", literal=True)
+                    if c in rows.columns
+                    else pl.lit("")
+                    for c in _RAW_FIELDS
+                ],
+                separator=RAW_SEPARATOR,
+            )
         )
         out = out.scatter(suspect.arg_true(), joined.to_series())
     return out
@@ -184,18 +233,16 @@ def _raw_text(batch: pl.Series) -> pl.Series:
 
 def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
     date = _date(pl.col("service_date"))
+    split = pl.col(INVALID_COLUMN).is_null() if INVALID_COLUMN in names else pl.lit(True)
     valid = (
-        _present("patient_id")
+        split
+        & _present("patient_id")
         & _present("provider_id")
         & date.is_not_null()
-        & pl.col("service_code").str.contains(_CODE_RE).fill_null(False)
+        & pl.col("service_code").str.contains(CODE_RE).fill_null(False)
     )
     opt_dates = {c: _date(pl.col(c)) for c in OPTIONAL_DATE_COLUMNS if c in names}
-    opt_ints = {
-        c: pl.when(pl.col(c).str.contains(_INT_RE)).then(pl.col(c).cast(pl.Int32, strict=False))
-        for c in OPTIONAL_INT_COLUMNS
-        if c in names
-    }
+    opt_ints = {c: _whole_number(pl.col(c)) for c in OPTIONAL_INT_COLUMNS if c in names}
     unreadable = [_present(c) & e.is_null() for c, e in (opt_dates | opt_ints).items()]
     ignored = pl.any_horizontal(unreadable) if unreadable else pl.lit(False)
     has_course = "course_id" in names
@@ -206,7 +253,11 @@ def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
         valid.alias("_valid"),
         ignored.alias("_ignored"),
         # only rows with an input finding keep their raw text, for the message
-        pl.struct(*ALL_COLUMNS, (~valid | ignored).alias("_suspect"))
+        pl.struct(
+            *ALL_COLUMNS,
+            *([INVALID_COLUMN] if INVALID_COLUMN in names else []),
+            (~valid | ignored).alias("_suspect"),
+        )
         .map_batches(_raw_text, return_dtype=pl.String, is_elementwise=True)
         .alias("_raw"),
         _pp_hash(11, 23).alias("_h"),
@@ -222,6 +273,7 @@ def _query(lf: pl.LazyFrame, names: set[str]) -> pl.LazyFrame:
         _present("course_id").fill_null(False).alias("course_given"),
         *[e.cast(pl.Int32).fill_null(NO_DATE).alias(c) for c, e in opt_dates.items()],
         *[e.fill_null(NO_INT).alias(c) for c, e in opt_ints.items()],
+        *([pl.col(ROW_COLUMN).cast(pl.Int64)] if ROW_COLUMN in names else []),
     )
 
 
@@ -238,9 +290,10 @@ def prepare(
     parsed = _query(lf, names).collect(engine="streaming")
     valid = parsed["_valid"].to_numpy()
     ignored = parsed["_ignored"].to_numpy()
+    numbers = parsed[ROW_COLUMN].to_numpy() if ROW_COLUMN in names else None
     # what the sort needed is dropped; the rest is read per rule and for the findings
-    kept = parsed.drop("_h", "_h2", "date", "code", "_valid", "_ignored")
-    lines = _sorted_lines(parsed, valid, _Fields(kept), row_offset)
+    kept = parsed.drop("_h", "_h2", "date", "code", "_valid", "_ignored", ROW_COLUMN, strict=False)
+    lines = _sorted_lines(parsed, valid, _Fields(kept), row_offset, numbers)
     del parsed
     text = kept.select("patient_id", "provider_id", "course_id", "_raw")
     return Prepared(
@@ -248,11 +301,16 @@ def prepare(
         lines=lines,
         input_findings=_input_reasons(text, valid, ignored, phrases),
         row_offset=row_offset,
+        numbers=numbers,
     )
 
 
 def _sorted_lines(
-    parsed: pl.DataFrame, valid: npt.NDArray[np.bool_], fields: _Fields, row_offset: int
+    parsed: pl.DataFrame,
+    valid: npt.NDArray[np.bool_],
+    fields: _Fields,
+    row_offset: int,
+    numbers: Int | None,
 ) -> Lines:
     src = np.flatnonzero(valid).astype(np.int64)
     h = parsed["_h"].to_numpy()[src]
@@ -283,6 +341,7 @@ def _sorted_lines(
         code=code,
         fields=fields,
         row_offset=row_offset,
+        numbers=numbers,
     )
 
 
@@ -304,8 +363,11 @@ def _order(h: npt.NDArray[np.uint64], date: Int) -> Int:
     # in place where possible: allocating large arrays is a real cost on small machines
     key = h >> np.uint64(low)
     key <<= np.uint64(low)
-    part = date.astype(np.uint64)
-    part -= np.uint64(d0)
+    # offsets from the earliest date: day numbers before 1970 are negative and must not be
+    # cast to unsigned before the subtraction (formats.md: any date 0001–9999 is a date)
+    part = date.astype(np.int64)
+    part -= d0
+    part = part.view(np.uint64)
     part <<= np.uint64(bits_pos)
     key |= part
     part[:] = np.arange(n, dtype=np.uint64)
@@ -360,12 +422,19 @@ def _reasons(phrases: Mapping[str, Wording], lang: Language) -> tuple[pl.Expr, p
                 say("input_bad_date", value=pl.col("service_date"))
             ),
             pl.when(~_present("service_code")).then(say("input_empty", column="service_code")),
-            pl.when(_present("service_code") & ~pl.col("service_code").str.contains(_CODE_RE)).then(
+            pl.when(_present("service_code") & ~pl.col("service_code").str.contains(CODE_RE)).then(
                 say("input_bad_code", value=pl.col("service_code"))
             ),
         ],
         separator="; ",
         ignore_nulls=True,
+    )
+    # the reader's reason (e.g. an unbalanced quote) comes alone: the fields it split out of
+    # such a line are a guess, shown for finding the line, not judged
+    invalid = (
+        pl.when(pl.col(INVALID_COLUMN).fill_null("") != "")
+        .then(pl.col(INVALID_COLUMN))
+        .otherwise(invalid)
     )
     ignored = pl.concat_str(
         [
@@ -376,13 +445,9 @@ def _reasons(phrases: Mapping[str, Wording], lang: Language) -> tuple[pl.Expr, p
                 for c in OPTIONAL_DATE_COLUMNS
             ],
             *[
-                pl.when(
-                    _present(c)
-                    & (
-                        ~pl.col(c).str.contains(_INT_RE)
-                        | pl.col(c).cast(pl.Int32, strict=False).is_null()
-                    )
-                ).then(say("field_bad_number", column=c, value=pl.col(c)))
+                pl.when(_present(c) & ~pl.col(c).str.contains(_INT_RE)).then(
+                    say("field_bad_number", column=c, value=pl.col(c))
+                )
                 for c in OPTIONAL_INT_COLUMNS
             ],
         ],
@@ -407,8 +472,8 @@ def _input_reasons(
             pl.Series("_src", bad, dtype=pl.Int64),
             pl.Series("_valid", valid[bad]),
             pl.col("_raw")
-            .str.split_exact(RAW_SEPARATOR, len(ALL_COLUMNS) - 1)
-            .struct.rename_fields(list(ALL_COLUMNS)),
+            .str.split_exact(RAW_SEPARATOR, len(_RAW_FIELDS) - 1)
+            .struct.rename_fields(list(_RAW_FIELDS)),
         )
         .unnest("_raw")
     )

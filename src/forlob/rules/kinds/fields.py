@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from forlob.catalogue.rule_kinds import (
     ExamLevelRule,
@@ -13,18 +14,25 @@ from forlob.catalogue.rule_kinds import (
 from forlob.rules.context import (
     Context,
     Hits,
+    Int,
     _dt,
     add_months_days,
 )
 from forlob.rules.kinds.registry import kind
-from forlob.rules.prepare import NO_DATE, NO_INT
+from forlob.rules.prepare import NO_DATE, NO_INT, TOO_LARGE
+
+
+def _count_text(values: Int) -> npt.NDArray[np.str_]:
+    """A count for a message; one too large to hold is said to be so ("> 2147483646"), not
+    shown as the number it was clipped to."""
+    return np.where(values == TOO_LARGE, f"> {TOO_LARGE - 1}", values.astype(str))
 
 
 @kind("quantity_max")
 def quantity_max(rule: QuantityRule, ctx: Context) -> Hits:
     idx = ctx.codes(rule.roles)
     q = ctx.lines.of("quantity", idx)
-    h = Hits.of(idx, q > ctx.cat.param(rule.limit), quantity=q)
+    h = Hits.of(idx, q > ctx.cat.param(rule.limit), quantity=_count_text(q))
     h.constants["unit_minutes"] = str(ctx.cat.param(rule.unit_minutes))
     return h
 
@@ -33,7 +41,11 @@ def quantity_max(rule: QuantityRule, ctx: Context) -> Hits:
 def team_size_max(rule: LimitRule, ctx: Context) -> Hits:
     idx = ctx.selected(rule)
     size = ctx.lines.of("team_size", idx)
-    return Hits.of(idx, (size != NO_INT) & (size > ctx.cat.param(rule.limit)), team_size=size)
+    return Hits.of(
+        idx,
+        (size != NO_INT) & (size > ctx.cat.param(rule.limit)),
+        team_size=_count_text(size),
+    )
 
 
 @kind("exam_level")
