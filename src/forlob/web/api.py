@@ -42,7 +42,7 @@ from forlob.web.access import (
     clinic_for_new_patient,
 )
 from forlob.web.actions.courses import do_add_service_line, do_delete_service_line, do_start_course
-from forlob.web.actions.patients import do_create_patient, do_create_referral
+from forlob.web.actions.patients import PatientExists, do_create_patient, do_create_referral
 from forlob.web.api_schemas import (
     CourseIn,
     CourseOut,
@@ -277,11 +277,10 @@ def create_patient(request: ApiRequest, payload: PatientIn) -> Any:
                 ]
             },
         )
-    clinic = rights.clinic
-    if Patient.objects.filter(clinic=clinic, cpr=payload.cpr).exists():
+    try:
+        patient = do_create_patient(rights.clinic, payload.dict(exclude={"clinic"}), actor=user)
+    except PatientExists:
         return Status(409, {"detail": _("The clinic already has a patient with this CPR number.")})
-    data = payload.dict(exclude={"clinic"})
-    patient = do_create_patient(clinic, data, actor=user)
     return Status(201, _patient(patient))
 
 
