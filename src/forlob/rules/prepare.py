@@ -292,7 +292,8 @@ def _order(h: npt.NDArray[np.uint64], date: Int) -> Int:
     key = h >> np.uint64(low)
     key <<= np.uint64(low)
     part = date.astype(np.uint64)
-    part -= np.uint64(d0)
+    # days before 1970 are negative: subtract modulo 2**64 (the difference is never negative)
+    part -= np.uint64(d0 % (1 << 64))
     part <<= np.uint64(bits_pos)
     key |= part
     part[:] = np.arange(n, dtype=np.uint64)

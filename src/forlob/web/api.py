@@ -123,6 +123,10 @@ api = NinjaAPI(
 
 M = TypeVar("M", bound=models.Model)
 
+# a page starts at most this far in: beyond it no list reaches, and the SQL of a larger offset
+# (OFFSET n LIMIT m) would not fit the databases' 64-bit integers
+MAX_OFFSET = 1_000_000_000
+
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE: dict[int, Any] = {**READ, 403: ErrorOut}
 
@@ -246,7 +250,7 @@ def list_patients(
     request: ApiRequest,
     clinic: int | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> Any:
     """The patients of the user's clinics (of one clinic with `clinic`), by name."""
     user = _user(request)
@@ -331,7 +335,7 @@ def list_courses(
     request: ApiRequest,
     patient: int | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> Any:
     """The courses of the user's clinics (of one patient with `patient`), latest start first."""
     user = _user(request)
