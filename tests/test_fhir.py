@@ -349,6 +349,20 @@ def test_referral_diagnosis_codes() -> None:
     assert icd["code"]["text"] == "Lumbal diskusprolaps med radikulopati"
 
 
+@pytest.mark.parametrize("text", ["\x0b", "\x01\x1f", "Lænde\x0csmerter\x00", "\x85"])
+def test_control_characters_in_typed_texts_still_give_a_valid_bundle(text: str) -> None:
+    # the GP's diagnosis, the reason, a name: whatever was typed, the export stays valid FHIR
+    referral = dataclasses.replace(LBP.referral, diagnosis_text=text, reason=text, gp_name=text)
+    record = dataclasses.replace(LBP, referral=referral, clinician_name=text)
+    out = bundle_json(record, text + "Brev", text)
+    Bundle.model_validate_json(out)
+    for bad in ("\\u000b", "\\u0001", "\\u001f", "\\u000c", "\\u0000", "\\u0085"):
+        assert bad not in out
+    (condition,) = resources(json.loads(out), "Condition")
+    if "smerter" in text:
+        assert condition["code"]["text"] == "Lændesmerter"
+
+
 @pytest.mark.parametrize(
     ("system", "code", "icd10", "sks"),
     [

@@ -58,6 +58,29 @@ def test_it_reports_input_invalid_as_an_error() -> None:
     assert findings["severity"].to_list() == ["error"]
 
 
+# Dates before 1970 are real dates (the engine counts days from 1970: they are negative days)
+
+
+def test_it_audits_a_course_before_1970_like_any_other() -> None:
+    # NRL: the status 0243 two weeks after the start 0241 is in its window (rules.md §4)
+    assert pairs(audit([line("1925-01-12", "0241"), line("1925-01-26", "0243")])) == set()
+    late = audit([line("1924-04-28", "0241"), line("1924-05-01", "0243")])
+    assert pairs(late) == {(2, "NR-STATUS-WINDOW")}
+
+
+def test_it_audits_lines_from_year_1_to_9999_in_one_extract() -> None:
+    findings = audit(
+        [
+            line("0001-01-01", "0243"),
+            line("2025-01-13", "0241"),
+            line("2025-01-27", "0243", patient="0202902345"),
+            line("9999-12-31", "0110"),
+        ]
+    )
+    assert (1, "COURSE-NO-START") in pairs(findings)
+    assert (3, "COURSE-NO-START") in pairs(findings)
+
+
 @pytest.mark.parametrize("date", [" 2024-02-05 ", "2024-02-05 ", "  2024-02-05"])
 def test_it_trims_spaces_around_a_date_and_reads_the_line(date: str) -> None:
     # 0262 needs a 0110 the same day: the trimmed date must be read as 2024-02-05.

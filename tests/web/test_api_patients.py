@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
+from django.db.models import QuerySet
 from django.utils import translation
 from tests.web.api_base import ApiTestCase
 
@@ -122,6 +124,19 @@ class ApiPatientsTestCase(ApiTestCase):
             "POST", "/patients", {"cpr": "010180-1234", "name": "Hanne Igen"}, status=409
         )
         self.assertIn("detail", body)
+        self.assertEqual(Patient.objects.filter(cpr="0101801234", clinic=self.clinic).count(), 1)
+
+    def test_a_conflict_the_check_misses_is_answered_409_by_the_unique_constraint(self) -> None:
+        # the check before the insert finds nothing (as if the other registration were not
+        # committed yet): the database's constraint refuses, and the answer is the same 409
+        with (
+            mock.patch.object(QuerySet, "exists", return_value=False),
+            self.assertNoLogs("django.request", "ERROR"),
+        ):
+            body = self.ok(
+                "POST", "/patients", {"cpr": "010180-1234", "name": "Hanne Igen"}, status=409
+            )
+        self.assertEqual(body["detail"], "Klinikken har allerede en patient med dette CPR-nummer.")
         self.assertEqual(Patient.objects.filter(cpr="0101801234", clinic=self.clinic).count(), 1)
 
     def test_a_user_of_several_clinics_must_name_the_clinic(self) -> None:

@@ -16,9 +16,12 @@ import holidays
 import numpy as np
 import numpy.typing as npt
 
+from forlob.texts import Text
+
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
+    "OUTSIDE_CALENDAR",
     "DateArray",
     "add_months",
     "add_months_scalar",
@@ -26,6 +29,7 @@ __all__ = [
     "busdaycalendar",
     "dk_holidays",
     "holiday_names_between",
+    "in_calendar",
     "is_working_day",
     "window_bounds",
     "window_bounds_array",
@@ -37,6 +41,20 @@ __all__ = [
 # would silently treat holidays as working days, so the range is generous.
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
+
+# What a user is told when a date they enter (a service, a referral, a course's planned start)
+# is outside the calendar: its working-day windows would be wrong there, and the planner's
+# weeks and months after a date near year 9999 do not exist.
+OUTSIDE_CALENDAR = Text(
+    da=f"Datoen skal ligge mellem 01.01.{FIRST_YEAR} og 31.12.{LAST_YEAR}.",
+    en=f"The date must be between 01.01.{FIRST_YEAR} and 31.12.{LAST_YEAR}.",
+)
+
+
+def in_calendar(day: dt.date) -> bool:
+    """Whether `day` lies in the years the calendar knows the holidays of."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
 
 DateArray = npt.NDArray[np.datetime64]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
 import uuid
 from collections.abc import Iterable
+from typing import TypeVar, cast
 
 from fhir.resources.R4B.address import Address
 from fhir.resources.R4B.annotation import Annotation
@@ -97,6 +99,11 @@ _ICD10_WHO = re.compile(r"^[A-Z]\d{2}\d?$")
 # characters XML 1.0 forbids (a narrative is XHTML)
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XHTML_NS = "http://www.w3.org/1999/xhtml"
+# FHIR's string is `[ \r\n\t\S]+` (R4B datatypes): whitespace other than these four is not
+# allowed in it (a text of a vertical tab alone is no FHIR string)
+_NOT_FHIR_SPACE = re.compile(r"[^\S \r\n\t]")
+
+T = TypeVar("T")
 
 
 def resource_uuid(resource_type: str, key: str) -> uuid.UUID:
@@ -116,7 +123,11 @@ def course_bundle(
     The letter becomes a Composition only when `letter_text` holds text; `letter_date` dates it
     (default: the closing date, else the course's latest registered date).
     """
-    return _Builder(record, load_catalogue()).build(letter_text, letter_title, letter_date)
+    return _Builder(_fhir_texts(record), load_catalogue()).build(
+        None if letter_text is None else _fhir_texts(letter_text),
+        None if letter_title is None else _fhir_texts(letter_title),
+        letter_date,
+    )
 
 
 def bundle_json(
@@ -132,6 +143,20 @@ def bundle_json(
 
 
 # -- small helpers -------------------------------------------------------------------------
+
+
+def _fhir_texts(value: T) -> T:
+    """`value` with every text in it fit for FHIR: the control characters XML forbids dropped,
+    other whitespace made a space, the ends trimmed. Texts typed into the clinic app (or an
+    import) can hold them; the bundle must still be valid FHIR."""
+    if isinstance(value, str):
+        return cast(T, _NOT_FHIR_SPACE.sub(" ", _XML_FORBIDDEN.sub("", value)).strip())
+    if isinstance(value, tuple):
+        return cast(T, tuple(_fhir_texts(v) for v in value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _fhir_texts(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return cast(T, dataclasses.replace(value, **changes))
+    return value
 
 
 def _human_name(full: str) -> HumanName | None:

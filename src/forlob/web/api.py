@@ -42,7 +42,7 @@ from forlob.web.access import (
     clinic_for_new_patient,
 )
 from forlob.web.actions.courses import do_add_service_line, do_delete_service_line, do_start_course
-from forlob.web.actions.patients import do_create_patient, do_create_referral
+from forlob.web.actions.patients import PatientExists, do_create_patient, do_create_referral
 from forlob.web.api_schemas import (
     CourseIn,
     CourseOut,
@@ -122,6 +122,10 @@ api = NinjaAPI(
 )
 
 M = TypeVar("M", bound=models.Model)
+
+# a page starts at most this far in: beyond it no list reaches, and the SQL of a larger offset
+# (OFFSET n LIMIT m) would not fit the databases' 64-bit integers
+MAX_OFFSET = 1_000_000_000
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 WRITE: dict[int, Any] = {**READ, 403: ErrorOut}
@@ -246,7 +250,7 @@ def list_patients(
     request: ApiRequest,
     clinic: int | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> Any:
     """The patients of the user's clinics (of one clinic with `clinic`), by name."""
     user = _user(request)
@@ -277,11 +281,10 @@ def create_patient(request: ApiRequest, payload: PatientIn) -> Any:
                 ]
             },
         )
-    clinic = rights.clinic
-    if Patient.objects.filter(clinic=clinic, cpr=payload.cpr).exists():
+    try:
+        patient = do_create_patient(rights.clinic, payload.dict(exclude={"clinic"}), actor=user)
+    except PatientExists:
         return Status(409, {"detail": _("The clinic already has a patient with this CPR number.")})
-    data = payload.dict(exclude={"clinic"})
-    patient = do_create_patient(clinic, data, actor=user)
     return Status(201, _patient(patient))
 
 
@@ -332,7 +335,7 @@ def list_courses(
     request: ApiRequest,
     patient: int | None = None,
     limit: int = Query(100, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> Any:
     """The courses of the user's clinics (of one patient with `patient`), latest start first."""
     user = _user(request)

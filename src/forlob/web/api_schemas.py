@@ -1,25 +1,57 @@
 """The JSON API's request and response bodies (django-ninja schemas, OpenAPI components).
 
 Dates are ISO (`2025-01-13`), times ISO 8601 with offset. Input is validated here (CPR numbers
-by `forlob.cpr`, pathways and codes against the catalogue); the rule engine's judgement of
-a service line is the action's, never the schema's.
+by `forlob.cpr`, pathways and codes against the catalogue, dates within the calendar of
+`forlob.calendar`, no control characters in text); the rule engine's judgement of a service
+line is the action's, never the schema's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import AfterValidator, field_validator
 from pydantic_core import PydanticCustomError
 
+from forlob.calendar import OUTSIDE_CALENDAR, in_calendar
 from forlob.catalogue import load_catalogue
 from forlob.cpr import CprError, normalise_cpr
+
+# -- input --------------------------------------------------------------------------------
+
+# C0 and C1 control characters but tab, line feed and carriage return, and lone surrogates:
+# no one types them, PostgreSQL cannot store NUL, and FHIR and XML have no place for them
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+class Input(Schema):
+    """A request body: no text field may hold a control character."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise PydanticCustomError(
+                "control_character", _("The text must not contain control characters.")
+            )
+        return value
+
+
+def _in_calendar(value: dt.date) -> dt.date:
+    if not in_calendar(value):
+        raise PydanticCustomError("date_outside_calendar", OUTSIDE_CALENDAR.get(get_language()))
+    return value
+
+
+# a date the calendar knows (forlob.calendar: the working days and holidays of its years)
+CalendarDate = Annotated[dt.date, AfterValidator(_in_calendar)]
 
 # -- errors ---------------------------------------------------------------------------------
 
@@ -45,7 +77,7 @@ class ValidationErrorOut(Schema):
 # -- patients and referrals -----------------------------------------------------------------
 
 
-class PatientIn(Schema):
+class PatientIn(Input):
     cpr: str = Field(description="CPR number, DDMMYY-XXXX or ten digits")
     name: str = Field(min_length=1, max_length=200)
     email: str = Field("", max_length=254)
@@ -104,8 +136,8 @@ class PatientPage(Schema):
     items: list[PatientOut]
 
 
-class ReferralIn(Schema):
-    date: dt.date
+class ReferralIn(Input):
+    date: CalendarDate
     gp_name: str = Field(min_length=1, max_length=200)
     gp_provider_id: str = Field("", max_length=20)
     diagnosis_system: Literal["ICPC", "ICD-10"] = "ICPC"
@@ -138,11 +170,11 @@ class ReferralOut(Schema):
 # -- courses --------------------------------------------------------------------------------
 
 
-class CourseIn(Schema):
+class CourseIn(Input):
     referral_id: int
     pathway: str = Field(description="A pathway of the catalogue: LBP, NRL, NRC, CPL, …")
-    planned_start: dt.date
-    planned_closing: dt.date | None = Field(
+    planned_start: CalendarDate
+    planned_closing: CalendarDate | None = Field(
         None, description="LBP: the planned closing consultation (dates the follow-ups)"
     )
 
@@ -193,8 +225,8 @@ class FindingOut(Schema):
     line: int | None = Field(description="The service line it is about; null: the new line")
 
 
-class LineIn(Schema):
-    service_date: dt.date
+class LineIn(Input):
+    service_date: CalendarDate
     code: str = Field(pattern=r"^\s*\d{4}\s*$", description="Four-digit service code")
     team_size: int | None = Field(None, ge=1, le=99)
     quantity: int = Field(1, ge=1, le=99)

@@ -1,9 +1,10 @@
 """Courses (forløb) and their service lines, each change of the lines checked by the rule engine.
 
-A registration's check and its write are one step (`_checked_write`): the findings the change
-would add are computed on the patient's lines as they are inside the action's transaction, and
-the line is written there only if they allow it. That function is the one place where a
-per-course lock, taken before the check, will serialise registrations of the same course.
+A registration's check and its write are one serialised step (`_checked_write`): the action's
+transaction first locks the patient's and the course's rows, then computes the findings the
+change would add on the patient's lines as they are now, and writes the line only if they allow
+it. A second registration waits for the lock and is judged with the first one's line in place,
+so two clinicians saving the same status consultation at once cannot both get it through.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db import transaction
 
 from forlob.web import auditlog
 from forlob.web.change_check import CheckResult, LineDraft, check_change
-from forlob.web.models import AuditEvent, Course, Referral, ServiceLine
+from forlob.web.models import AuditEvent, Course, Patient, Referral, ServiceLine
 from forlob.web.plans import refresh_plan
 
 COURSE_FIELDS = ("planned_start", "planned_closing", "status", "clinician")
@@ -96,6 +97,12 @@ def _decide(check: CheckResult, reason: str) -> tuple[bool, bool]:
     return True, False
 
 
+def _lock_for_registration(course: Course) -> None:
+    """Lock the course's patient and the course (and reload the course under the lock)."""
+    list(Patient.objects.select_for_update().filter(pk=course.patient_id).values_list("pk"))
+    course.refresh_from_db(from_queryset=Course.objects.select_for_update())
+
+
 def _checked_write(
     course: Course,
     change: _Change,
@@ -108,11 +115,16 @@ def _checked_write(
     transaction: `write` runs only when the findings it would add allow it (`judged`; a
     deletion is never refused), and the stored plan follows the lines.
 
-    This is the place for the lock that makes a registration one serialised step ("the
-    check and the write of a registration are one serialised step on both databases"): taken
-    here, before the check, a per-course lock keeps any other registration of the course from
-    changing its lines between the check and the write. No lock is taken yet.
+    The lock comes before the check reads anything. The check reads the lines of the
+    patient at the clinic, every course (engine_input.patient_lines), so the patient's row is
+    locked, and every change of those lines passes here; the course's row is locked too and
+    read again, so the check sees its committed dates and pathway. On PostgreSQL these are
+    row locks (SELECT … FOR UPDATE); SQLite has no row locks, and its transactions are
+    IMMEDIATE (settings.py), so a writing transaction holds the database's write lock from
+    its start and the same step is serialised there. Always patient, then course: one order,
+    no deadlock.
     """
+    _lock_for_registration(course)
     check = check_change(course, change.draft, change.replacing, change.deleting)
     if judged:
         ok, missing = _decide(check, reason)

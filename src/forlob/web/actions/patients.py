@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from forlob.cpr import birth_date_from_cpr
@@ -26,13 +26,34 @@ REFERRAL_FIELDS = (
 )
 
 
+class PatientExists(Exception):
+    """The clinic has a patient with this CPR number already (one per CPR number and clinic).
+
+    Carries no CPR number: the message of the database's unique violation does, and must not
+    reach a log line."""
+
+
 @transaction.atomic(durable=True)
 def do_create_patient(clinic: Clinic, data: Mapping[str, Any], *, actor: User) -> Patient:
+    """Register a patient; raises `PatientExists` when the clinic has the CPR number already.
+
+    The clinic's row is locked before the check, so two registrations of the same number at
+    once are one after the other: the second finds the first's patient and its insert never
+    meets the unique constraint (whose violation PostgreSQL would log with the CPR number).
+    SQLite's IMMEDIATE transactions serialise them the same way. The constraint stays the
+    last word: a violation all the same is answered as the check's refusal.
+    """
     fields = {k: data[k] for k in PATIENT_FIELDS if k in data}
+    list(Clinic.objects.select_for_update().filter(pk=clinic.pk).values_list("pk"))
+    if Patient.objects.filter(clinic=clinic, cpr=fields["cpr"]).exists():
+        raise PatientExists
     patient = Patient(clinic=clinic, birth_date=birth_date_from_cpr(fields["cpr"]), **fields)
     if patient.consent_beyond_journal:
         patient.consent_recorded_at = timezone.now()
-    patient.save()
+    try:
+        patient.save()
+    except IntegrityError:
+        raise PatientExists from None
     auditlog.record(actor, AuditEvent.CREATE, patient)
     return patient
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from forlob.catalogue import load_catalogue
 from forlob.course import DATE_PROBLEMS, general_codes, is_lbp, planned_dates_problem
 from forlob.decision.code_choice import load_code_choice
-from forlob.web.forms.widgets import PlainSelect, UserChoiceField
+from forlob.web.forms.widgets import CalendarDateField, PlainSelect, UserChoiceField
 from forlob.web.models import Clinic, Course
 
 
@@ -78,8 +78,8 @@ def _check_dates(form: forms.Form, pathway: str | None) -> None:
 
 class CourseStartForm(forms.Form):
     pathway = forms.ChoiceField(label=_("Pathway"))
-    planned_start = forms.DateField(label=_("Planned start"), widget=DateInput())
-    planned_closing = forms.DateField(
+    planned_start = CalendarDateField(label=_("Planned start"), widget=DateInput())
+    planned_closing = CalendarDateField(
         label=_("Planned closing consultation"),
         required=False,
         widget=DateInput(),
@@ -99,8 +99,8 @@ class CourseStartForm(forms.Form):
 
 
 class CourseEditForm(forms.Form):
-    planned_start = forms.DateField(label=_("Planned start"), widget=DateInput())
-    planned_closing = forms.DateField(
+    planned_start = CalendarDateField(label=_("Planned start"), widget=DateInput())
+    planned_closing = CalendarDateField(
         label=_("Planned closing consultation"), required=False, widget=DateInput()
     )
     status = forms.ChoiceField(label=_("Status"), choices=Course.STATUSES)
@@ -122,7 +122,7 @@ class CourseEditForm(forms.Form):
 class LineForm(forms.Form):
     """A service line as the clinician enters it; the reason only when warnings need one."""
 
-    service_date = forms.DateField(label=_("Date"), widget=DateInput())
+    service_date = CalendarDateField(label=_("Date"), widget=DateInput())
     code = forms.ChoiceField(label=_("Service code"), widget=PlainSelect())
     team_size = forms.IntegerField(
         label=_("Team size"),
@@ -193,7 +193,7 @@ class CodeHelpForm(forms.Form):
 def parse_date(value: Any) -> dt.date | None:
     """A posted date, or None when it is missing or not a date (for the helpers only)."""
     try:
-        parsed: dt.date | None = forms.DateField().clean(value)
+        parsed: dt.date | None = CalendarDateField().clean(value)
     except forms.ValidationError:
         return None
     return parsed

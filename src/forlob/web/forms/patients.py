@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forlob.cpr import CprError, normalise_cpr
+from forlob.web.forms.widgets import CalendarDateField
 from forlob.web.models import Clinic, Patient, Referral
 
 _PHONE = re.compile(r"^\+?[0-9 ]{8,20}$")
@@ -116,7 +117,7 @@ class PatientEditForm(_ContactFields):
 
 
 class ReferralForm(forms.Form):
-    date = forms.DateField(label=_("Referral date"), widget=_DATE_WIDGET)
+    date = CalendarDateField(label=_("Referral date"), widget=_DATE_WIDGET)
     gp_name = forms.CharField(label=_("Referring GP"), max_length=200)
     gp_provider_id = forms.CharField(label=_("GP provider number"), max_length=20, required=False)
     diagnosis_system = forms.ChoiceField(

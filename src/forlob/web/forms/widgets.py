@@ -1,4 +1,4 @@
-"""Widgets shared by the app's forms."""
+"""Widgets and fields shared by the app's forms."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from django.contrib.auth.models import User
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from forlob.calendar import OUTSIDE_CALENDAR, in_calendar
 
 # A choice of one of the clinic's users, typed as such (Django's field is generic only in its
 # type stubs, not at run time).
@@ -16,6 +19,18 @@ if TYPE_CHECKING:
     UserChoiceField = forms.ModelChoiceField[User]
 else:
     UserChoiceField = forms.ModelChoiceField
+
+
+class CalendarDateField(forms.DateField):
+    """A date the calendar knows (forlob.calendar: the working days and holidays of its
+    years): services, referrals and planned dates outside it cannot be judged or planned."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not in_calendar(value):
+            raise forms.ValidationError(
+                OUTSIDE_CALENDAR.get(get_language()), code="outside_calendar"
+            )
 
 
 class PlainSelect(forms.Select):

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +27,12 @@ from forlob.decision import DiagnosisMatch, WaitingTime, referral_diagnosis, wai
 from forlob.decision.diagnosis import load_diagnosis_map
 from forlob.web import auditlog
 from forlob.web.access import AuthedRequest, access_patient, access_patient_data
-from forlob.web.actions.patients import do_create_patient, do_create_referral, do_update_patient
+from forlob.web.actions.patients import (
+    PatientExists,
+    do_create_patient,
+    do_create_referral,
+    do_update_patient,
+)
 from forlob.web.forms.patients import PatientCreateForm, PatientEditForm, ReferralForm
 from forlob.web.models import Course, Patient, Referral, ServiceLine
 from forlob.web.plans import course_start
@@ -91,7 +95,7 @@ def patient_create(request: AuthedRequest, **kwargs: object) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             patient = do_create_patient(clinic, form.cleaned_data, actor=request.user)
-        except IntegrityError:  # registered by someone else since the form was checked
+        except PatientExists:  # registered by someone else since the form was checked
             form.add_error("cpr", _("A patient with this CPR number is already registered."))
         else:
             messages.success(request, _("The patient was created."))
