@@ -180,6 +180,49 @@ def synth(
         _fail(f"cannot write {out}: {exc.strerror or exc}")
 
 
+class IndicatorsLanguage(StrEnum):
+    da = "da"
+    en = "en"
+
+
+@app.command()
+def indicators(
+    file: Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz or .parquet")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Day the data is judged on (default: latest service_date)"),
+    ] = None,
+    format: Annotated[AuditFormat, typer.Option("--format", "-f", help="Output format")] = (
+        AuditFormat.table
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
+    ] = None,
+    lang: Annotated[
+        IndicatorsLanguage, typer.Option("--lang", help="Language of table and html")
+    ] = IndicatorsLanguage.da,
+    suppress_below: Annotated[
+        int | None,
+        typer.Option("--suppress-below", min=1, help="Hide counts below N (fit to share)"),
+    ] = None,
+) -> None:
+    """Quality indicators per provider and for the whole file (indicators.md)."""
+    from forlob.indicators import CannotRun, indicators_report
+
+    day = _iso_date(as_of, "--as-of")
+    try:
+        indicators_report(
+            file,
+            as_of=day,
+            format=format.value,
+            output=output,
+            language=lang.value,
+            suppress_below=suppress_below,
+        )
+    except CannotRun as exc:
+        _fail(str(exc))
+
+
 class PlanFormat(StrEnum):
     table = "table"
     json = "json"

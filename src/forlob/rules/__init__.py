@@ -8,8 +8,11 @@ from forlob.rules.engine import (
     FINDING_COLUMNS,
     FINDING_SCHEMA,
     AuditResult,
+    CourseLines,
+    Evaluation,
     audit_frame,
     empty_findings,
+    evaluate,
     run_audit,
 )
 from forlob.rules.kinds import INPUT_KINDS, KINDS
@@ -18,6 +21,8 @@ from forlob.rules.prepare import ALL_COLUMNS, REQUIRED_COLUMNS, InputError
 __all__ = [
     "ALL_COLUMNS",
     "AuditResult",
+    "CourseLines",
+    "Evaluation",
     "FINDING_COLUMNS",
     "FINDING_SCHEMA",
     "INPUT_KINDS",
@@ -26,5 +31,6 @@ __all__ = [
     "InputError",
     "audit_frame",
     "empty_findings",
+    "evaluate",
     "run_audit",
 ]

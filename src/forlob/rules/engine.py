@@ -24,7 +24,7 @@ from forlob.catalogue import Catalogue, Rule, load_catalogue
 from forlob.rules.context import Context, Hits, Phrase
 from forlob.rules.courses import assign_courses
 from forlob.rules.kinds import INPUT_KINDS, KINDS
-from forlob.rules.prepare import CODE_RE, DATE_RE, Prepared, prepare
+from forlob.rules.prepare import CODE_RE, DATE_RE, Lines, Prepared, prepare
 from forlob.rules.tables import CodeTables
 from forlob.texts import DEFAULT_LANGUAGE, Language
 
@@ -101,14 +101,124 @@ def run_audit(
     `on_phase` hears which phase starts next (for a progress display).
     """
     clock = _Clock(on_phase)
-    cat = catalogue or load_catalogue()
+    ev = _evaluate(source, catalogue or load_catalogue(), row_offset, clock, None)
+    prep, ctx, cat, hits = ev.prepared, ev.context, ev.catalogue, ev.hits
+    parts = [_input_findings(prep, ctx, cat, lang)]
+    for rule_id, h in hits.items():
+        if len(h.idx):
+            parts.append(_findings(cat.rules[rule_id], h, prep, ctx, cat, lang))
+    out = pl.concat(parts, how="vertical") if parts else empty_findings(lang)
+    out = out.sort(["row", "rule_id"]).rechunk()
+    clock.lap("findings")
+    return AuditResult(out, prep.text.height)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The audit before any finding is written: the readable lines, their courses and the
+    lines each rule reports (`hits`, indices into the lines).
+
+    For callers that count rather than list, e.g. the quality indicators, which must see the
+    courses and findings exactly as the audit forms them (indicators.md).
+    """
+
+    prepared: Prepared
+    context: Context
+    hits: dict[str, Hits]
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.context.cat
+
+    @property
+    def lines_read(self) -> int:
+        return self.prepared.text.height
+
+    def course_lines(self) -> CourseLines:
+        """The readable lines with their course, pathway, start date and provider."""
+        return CourseLines.of(self.prepared, self.context)
+
+    def reported(self, keep: Callable[[Rule], bool]) -> npt.NDArray[np.bool_]:
+        """Per readable line: whether some rule that `keep` accepts reports it."""
+        out = np.zeros(self.context.n, dtype=bool)
+        for rule_id, h in self.hits.items():
+            if keep(self.catalogue.rules[rule_id]):
+                out[h.idx] = True
+        return out
+
+
+@dataclass(frozen=True)
+class CourseLines:
+    """Readable lines in the engine's order (patient+provider, date, input order; rules.md §1)
+    with the courses the engine formed, and per course its pathway, start and provider.
+
+    Providers are numbered in the order of their `provider_id` text.
+    """
+
+    lines: Lines
+    pathways: tuple[str, ...]
+    providers: tuple[str, ...]
+    provider: npt.NDArray[np.int64]  # per line: index into providers
+    course: npt.NDArray[np.int32]  # per line: course number, -1 when in no course
+    course_pathway: npt.NDArray[np.int64]  # per course: index into pathways
+    course_start_line: npt.NDArray[np.int64]  # per course: index of the line that opened it
+    course_start: npt.NDArray[np.integer[Any]]  # per course: start date (day number)
+
+    @property
+    def code(self) -> npt.NDArray[np.integer[Any]]:
+        return self.lines.code
+
+    @property
+    def date(self) -> npt.NDArray[np.integer[Any]]:
+        return self.lines.date
+
+    @property
+    def course_provider(self) -> npt.NDArray[np.int64]:
+        return self.provider[self.course_start_line]
+
+    @staticmethod
+    def of(prep: Prepared, ctx: Context) -> CourseLines:
+        lines = ctx.lines
+        # a patient+provider pair has one provider: read the text once per pair, not per line
+        names = prep.text["provider_id"].gather(lines.src[ctx.pp_first])
+        pair_provider = (names.rank("dense").cast(pl.Int64) - 1).to_numpy()
+        return CourseLines(
+            lines=lines,
+            pathways=ctx.t.pathways,
+            providers=tuple(names.unique().sort().to_list()),
+            provider=pair_provider[lines.pp],
+            course=ctx.courses.course,
+            course_pathway=ctx.courses.pathway,
+            course_start_line=ctx.courses.start_line,
+            course_start=ctx.course_start,
+        )
+
+
+def evaluate(
+    source: pl.DataFrame | pl.LazyFrame,
+    catalogue: Catalogue | None = None,
+    rules: Callable[[Rule], bool] | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> Evaluation:
+    """Read, form courses and run the rules that `rules` accepts (all when None), without
+    writing findings. Rules another one is suppressed by run too (rules.md §3)."""
+    return _evaluate(source, catalogue or load_catalogue(), 1, _Clock(on_phase), rules)
+
+
+def _evaluate(
+    source: pl.DataFrame | pl.LazyFrame,
+    cat: Catalogue,
+    row_offset: int,
+    clock: _Clock,
+    keep: Callable[[Rule], bool] | None,
+) -> Evaluation:
     prep = prepare(source, row_offset, cat.phrases)
     clock.lap("read and parse")
     tables = _tables(cat)
     courses = assign_courses(prep.lines, tables)
     clock.lap("courses")
     ctx = Context(prep.lines, courses, tables, cat)
-    hits = _run_kinds(cat, ctx)
+    hits = _run_kinds(cat, ctx, _selected(cat, keep))
     clock.lap("rules")
     _check_pathway_findings_are_in_courses(hits, cat, ctx)
     # e.g. LBP-FOLLOWUP-TIMING is not raised on a line that already has
@@ -118,15 +228,18 @@ def run_audit(
             if rule.id in hits:
                 h = hits[rule.id]
                 hits[rule.id] = h.keep(~np.isin(h.idx, hits[other].idx))
+    return Evaluation(prep, ctx, hits)
 
-    parts = [_input_findings(prep, ctx, cat, lang)]
-    for rule_id, h in hits.items():
-        if len(h.idx):
-            parts.append(_findings(cat.rules[rule_id], h, prep, ctx, cat, lang))
-    out = pl.concat(parts, how="vertical") if parts else empty_findings(lang)
-    out = out.sort(["row", "rule_id"]).rechunk()
-    clock.lap("findings")
-    return AuditResult(out, prep.text.height)
+
+def _selected(cat: Catalogue, keep: Callable[[Rule], bool] | None) -> list[Rule]:
+    rules = [r for r in cat.rules.values() if r.kind not in INPUT_KINDS]
+    if keep is None:
+        return rules
+    wanted = {r.id for r in rules if keep(r)}
+    for r in rules:
+        if r.id in wanted:
+            wanted.update(r.suppressed_by)
+    return [r for r in rules if r.id in wanted]
 
 
 class _Clock:
@@ -163,8 +276,7 @@ class _Clock:
 _PARALLEL_FROM_LINES = 200_000
 
 
-def _run_kinds(cat: Catalogue, ctx: Context) -> dict[str, Hits]:
-    rules = [r for r in cat.rules.values() if r.kind not in INPUT_KINDS]
+def _run_kinds(cat: Catalogue, ctx: Context, rules: list[Rule]) -> dict[str, Hits]:
     if ctx.n == 0:
         return {}
     if ctx.n < _PARALLEL_FROM_LINES:
