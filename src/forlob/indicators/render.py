@@ -264,7 +264,7 @@ def _plot(ind: Indicator, report: Report, rows: list[_Row], lang: Language) -> d
         return round(_LEFT + plot_w * n / x_max, 2)
 
     def sy(v: float) -> float:
-        v = min(max(v, y_lo), y_hi)
+        # not clamped: the plot area's clip path cuts lines that leave it
         return round(_TOP + plot_h * (1 - (v - y_lo) / (y_hi - y_lo)), 2)
 
     def polyline(values: np.ndarray) -> str:
@@ -315,6 +315,7 @@ def _plot(ind: Indicator, report: Report, rows: list[_Row], lang: Language) -> d
         "shown": len(dots),
         "total": len(providers),
         "label": ind.label(lang),
+        "clip": f"clip-{ind.id}",
     }
 
 
@@ -335,6 +336,7 @@ def render_html(report: Report, lang: Language = "da") -> str:
                     lang
                 ),
                 "rows": rows,
+                "outside": [r for r in rows[1:] if r.position in ("above_998", "below_998")],
                 "plot": _plot(ind, report, rows, lang) if rows else None,
             }
         )
@@ -351,6 +353,7 @@ def render_html(report: Report, lang: Language = "da") -> str:
         interval_head=words["interval"].format(level=texts.level(stats.interval_level, lang)),
         legend_inner=words["legend_limits"].format(level=inner),
         legend_outer=words["legend_limits"].format(level=outer),
+        outer=outer,
         caption=words["plot_caption"].format(inner=inner, outer=outer),
         suppressed_note=words["suppressed_note"].format(n=report.suppress_below)
         if report.suppress_below

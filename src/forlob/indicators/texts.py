@@ -43,9 +43,14 @@ T: dict[str, Text] = {
         "No units in the denominator: the indicator cannot be computed for this extract.",
     ),
     "outside": Text("Ydere uden for {level}-grænserne", "Providers outside the {level} limits"),
+    "outside_listed": Text(
+        "Under hele filen: ydere uden for {level}-grænserne.",
+        "Below the whole file: the providers outside the {level} limits.",
+    ),
     "none_outside": Text(
         "Ingen ydere uden for {level}-grænserne.", "No provider outside the {level} limits."
     ),
+    "all_providers": Text("Alle ydere ({n})", "All providers ({n})"),
     "funnel_plot": Text("Tragtplot", "Funnel plot"),
     "plot_caption": Text(
         "Andel mod nævner, et punkt pr. yder; linjerne er hele filens værdi og dens {inner}- "
