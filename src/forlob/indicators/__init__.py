@@ -125,7 +125,9 @@ def _write(report: Report, format: Format, output: Path | None, language: Langua
             with output.open("w", encoding="utf-8") as fh:
                 render_table(report, Console(file=fh, width=160), language)
         else:
-            render_table(report, Console(), language)
+            console = Console()
+            # piped or redirected: wide lines that tools can search, not an 80-column wrap
+            render_table(report, console if console.is_terminal else Console(width=160), language)
         return
     if format == "html":
         data = render_html(report, language).encode("utf-8")
