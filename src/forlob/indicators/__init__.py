@@ -9,7 +9,9 @@ and writes the records as jsonl, csv, a table or an HTML page.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import sys
+import threading
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -67,11 +69,16 @@ def compute_report(
     """
     from forlob.rules import evaluate
 
+    # scipy's import takes a noticeable part of a small run; polars reads without the GIL,
+    # so the import runs beside the read instead of before it
+    warm = threading.Thread(target=importlib.import_module, args=("scipy.special",), daemon=True)
+    warm.start()
     defs = definitions if definitions is not None else load_indicators()
     severities = finding_severities(defs)
     # only the rules whose findings an indicator counts need to run
     ev = evaluate(frame, defs.catalogue, rules=lambda r: r.severity in severities)
     day = as_of if as_of is not None else latest_service_date(ev)
+    warm.join()
     counts: dict[str, tuple[Any, Any]] = {}
     providers: tuple[str, ...] = ()
     if day is not None:  # else no line is readable and every denominator is empty

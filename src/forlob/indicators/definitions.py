@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from forlob.catalogue import ROLES, Catalogue, load_catalogue
 from forlob.datafiles import read_toml, validation_message
-from forlob.decision.waiting import load_waiting_limit
 from forlob.texts import Language
 
 __all__ = [
@@ -241,6 +240,9 @@ def _resolve_param(p: _Param, cat: Catalogue, key: str) -> Param:
             raise IndicatorError(f"{key}: unknown catalogue parameter {name!r}")
         c = cat.params[name]
         return Param(c.value, c.unit, c.source)
+    # imported here: the decision package is only needed for this one reference
+    from forlob.decision.waiting import load_waiting_limit
+
     if name != "referral_first_visit":
         raise IndicatorError(f"{key}: unknown waiting limit {name!r}")
     limit = load_waiting_limit()

@@ -16,11 +16,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -31,6 +30,9 @@ from forlob.indicators.definitions import Indicator, Indicators
 from forlob.indicators.stats import funnel_limits
 from forlob.indicators.texts import T
 from forlob.texts import Language
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 __all__ = ["Report", "render_html", "render_table", "suppressed", "write_csv", "write_jsonl"]
 
@@ -202,6 +204,9 @@ _LEFT, _RIGHT, _TOP, _BOTTOM = 64, 16, 16, 44
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
+    # imported here: only the html format needs the templates
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     return Environment(
         loader=PackageLoader("forlob.indicators", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True),

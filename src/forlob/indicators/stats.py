@@ -9,7 +9,11 @@
   clipped to [0, 1], and 1 where r_p = n (see `funnel_limits`). A value is above a limit
   when it is greater, below when it is smaller.
 
-All functions are vectorised over numpy arrays.
+All functions are vectorised over numpy arrays. They use scipy's special functions (the
+binomial distribution function, its inverse and the normal quantile) rather than
+scipy.stats, whose import alone costs about a second: the indicators run beside the audit and
+are held to its time (indicators.md). For the same reason scipy is imported where it is
+used: `forlob.indicators` imports it in the background while the extract is read.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import binom, norm
 
 __all__ = ["POSITIONS", "funnel_limits", "funnel_positions", "wilson"]
 
@@ -32,7 +35,9 @@ def wilson(numerator: Ints, denominator: Ints, level: float) -> tuple[Floats, Fl
     """Lower and upper Wilson score limits (denominator > 0)."""
     k = np.asarray(numerator, dtype=np.float64)
     n = np.asarray(denominator, dtype=np.float64)
-    z = float(norm.ppf(0.5 + level / 2))
+    from scipy.special import ndtri
+
+    z = float(ndtri(0.5 + level / 2))
     p = k / n
     centre = p + z * z / (2 * n)
     spread = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -52,9 +57,9 @@ def funnel_limits(target: float, denominator: Ints, p: float) -> Floats:
         # every unit the same: the distribution is one point and so are its limits (the
         # interpolation would put an upper limit below n/n, where all the mass is)
         return np.full(len(n), float(target >= 1))
-    r = binom.ppf(p, n, target)
-    cdf = binom.cdf(r, n, target)
-    mass = binom.pmf(r, n, target)
+    r = _quantile(p, n, target)
+    cdf = _cdf(r, n, target)
+    mass = _pmf(r, n, target)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = np.where(mass > 0, (cdf - p) / mass, 0.0)
         limit = (r - alpha) / n
@@ -64,6 +69,46 @@ def funnel_limits(target: float, denominator: Ints, p: float) -> Floats:
     limit = np.where(r >= n, 1.0, limit)
     out: Floats = np.clip(limit, 0.0, 1.0)
     return out
+
+
+def _cdf(r: Floats, n: Ints, target: float) -> Floats:
+    """P(R <= r) for R ~ Binomial(n, target); 0 below 0."""
+    from scipy.special import bdtr
+
+    out: Floats = np.where(r < 0, 0.0, bdtr(np.maximum(r, 0), n, target))
+    return out
+
+
+def _pmf(r: Floats, n: Ints, target: float) -> Floats:
+    """P(R = r), from logarithms: a difference of two distribution values near 1 would lose
+    the small masses of the upper tail."""
+    from scipy.special import gammaln
+
+    log = (
+        gammaln(n + 1.0)
+        - gammaln(r + 1.0)
+        - gammaln(n - r + 1.0)
+        + r * np.log(target)
+        + (n - r) * np.log1p(-target)
+    )
+    out: Floats = np.exp(log)
+    return out
+
+
+def _quantile(p: float, n: Ints, target: float) -> Floats:
+    """The smallest r with P(R <= r) >= p: from the continuous inverse, then put right."""
+    from scipy.special import bdtrik
+
+    with np.errstate(invalid="ignore"):
+        guess = np.ceil(bdtrik(p, n, target))
+    r: Floats = np.clip(np.nan_to_num(guess, nan=0.0), 0, n).astype(np.float64)
+    for _ in range(int(n.max(initial=0)) + 1):  # a step or two at most
+        down = (r > 0) & (_cdf(r - 1, n, target) >= p)
+        up = (r < n) & (_cdf(r, n, target) < p)
+        if not (down.any() or up.any()):
+            break
+        r = r - down + up
+    return r
 
 
 def funnel_positions(
