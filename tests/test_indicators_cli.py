@@ -37,7 +37,7 @@ def forlob(*args: str) -> subprocess.CompletedProcess[str]:
 def extract_text() -> str:
     """Two providers: 022590 with 3 of 4 courses in time, 000123 with 1 of 1 (WAIT-14D)."""
     rows = [
-        ("p1", "022590", "2025-03-10", "0261", "2025-03-01"),
+        ("pø1", "022590", "2025-03-10", "0261", "2025-03-01"),
         ("p2", "022590", "2025-03-10", "0261", "2025-03-01"),
         ("p3", "022590", "2025-03-10", "0261", "2025-03-01"),
         ("p4", "022590", "2025-03-30", "0261", "2025-03-01"),
@@ -273,11 +273,17 @@ def test_a_bad_option_exits_2(extract, args):
     assert "Traceback" not in result.stderr
 
 
-def test_an_empty_file_runs_and_has_no_records(tmp_path):
-    p = tmp_path / "empty.csv"
-    p.write_text("", encoding="utf-8")
-    result = forlob("indicators", str(p), "--format", "jsonl")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == ""
-    csv_out = forlob("indicators", str(p), "--format", "csv")
-    assert csv_out.stdout.splitlines() == [",".join(RECORD_KEYS)]
+def test_an_extract_without_lines_is_one_line_and_exit_2_as_for_the_audit(tmp_path):
+    for name, text in (("empty.csv", ""), ("header.csv", HEADER)):
+        p = tmp_path / name
+        p.write_text(text, encoding="utf-8")
+        result = forlob("indicators", str(p), "--format", "jsonl")
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_semicolon_cp1252_extract_reads_as_for_the_audit(extract, tmp_path):
+    p = tmp_path / "cp1252.csv"
+    p.write_bytes(extract.read_text(encoding="utf-8").replace(",", ";").encode("cp1252"))
+    records = jsonl(str(p), "--encoding", "cp1252")
+    assert records == jsonl(str(extract))

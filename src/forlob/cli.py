@@ -180,14 +180,9 @@ def synth(
         _fail(f"cannot write {out}: {exc.strerror or exc}")
 
 
-class IndicatorsLanguage(StrEnum):
-    da = "da"
-    en = "en"
-
-
 @app.command()
 def indicators(
-    file: Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz or .parquet")],
+    file: Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz, .xlsx or .parquet")],
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Day the data is judged on (default: latest service_date)"),
@@ -198,13 +193,21 @@ def indicators(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,
-    lang: Annotated[
-        IndicatorsLanguage, typer.Option("--lang", help="Language of table and html")
-    ] = IndicatorsLanguage.da,
     suppress_below: Annotated[
         int | None,
         typer.Option("--suppress-below", min=1, help="Hide counts below N (fit to share)"),
     ] = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Text encoding of a CSV: utf-8, cp1252 or latin-1")
+    ] = "utf-8",
+    delimiter: Annotated[
+        str | None,
+        typer.Option("--delimiter", help="Field separator of a CSV (default: from the header)"),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Sheet of an .xlsx workbook (default: the first)")
+    ] = None,
+    lang: LangOption = Lang.da,
 ) -> None:
     """Quality indicators per provider and for the whole file (indicators.md)."""
     from forlob.indicators import CannotRun, indicators_report
@@ -218,6 +221,9 @@ def indicators(
             output=output,
             language=lang.value,
             suppress_below=suppress_below,
+            encoding=encoding,
+            delimiter="\t" if delimiter in ("tab", "\\t") else delimiter,
+            sheet=sheet,
         )
     except CannotRun as exc:
         _fail(str(exc))

@@ -104,13 +104,19 @@ def indicators_report(
     output: Path | None = None,
     language: Language = "da",
     suppress_below: int | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> None:
-    """`forlob indicators FILE`: read, count and write; `CannotRun` when it cannot."""
-    from forlob.audit.reader import ExtractError, read_extract
+    """`forlob indicators FILE`: read, count and write; `CannotRun` when it cannot.
+
+    FILE is read as `forlob audit` reads it (formats.md), with the same one-line reasons.
+    """
+    from forlob.audit.reader import ExtractError, explain_failure, read_extract
     from forlob.rules import InputError
 
     try:
-        frame = read_extract(file)
+        frame = read_extract(file, encoding=encoding, delimiter=delimiter, sheet=sheet)
     except ExtractError as exc:
         raise CannotRun(str(exc)) from None
     try:
@@ -118,8 +124,14 @@ def indicators_report(
     except InputError as exc:
         raise CannotRun(f"{file}: {exc}") from None
     except pl.exceptions.PolarsError as exc:
+        explained = explain_failure(file, encoding)
+        if explained:
+            raise CannotRun(explained) from None
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
         raise CannotRun(f"cannot read {file}: {reason}") from None
+    if report.lines_read == 0:
+        # as for the audit: an empty extract is almost always the wrong file
+        raise CannotRun(f"{file} has no lines to count")
     try:
         _write(report, format, output, language)
     except OSError as exc:
