@@ -42,6 +42,25 @@ LangOption = Annotated[
 ]
 
 
+# How an extract is read: the same for every command that reads one (formats.md)
+ExtractArgument = Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz, .xlsx or .parquet")]
+EncodingOption = Annotated[
+    str, typer.Option("--encoding", help="Text encoding of a CSV: utf-8, cp1252 or latin-1")
+]
+DelimiterOption = Annotated[
+    str | None,
+    typer.Option("--delimiter", help="Field separator of a CSV (default: from the header)"),
+]
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="Sheet of an .xlsx workbook (default: the first)")
+]
+
+
+def _delimiter(value: str | None) -> str | None:
+    """A tab may be given by name, since a shell makes a literal one awkward."""
+    return "\t" if value in ("tab", "\\t") else value
+
+
 class AuditFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
@@ -67,23 +86,16 @@ def _progress() -> Iterator[Status | None]:
 
 @app.command()
 def audit(
-    file: Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz, .xlsx or .parquet")],
+    file: ExtractArgument,
     format: Annotated[AuditFormat, typer.Option("--format", "-f", help="Output format")] = (
         AuditFormat.table
     ),
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="Text encoding of a CSV: utf-8, cp1252 or latin-1")
-    ] = "utf-8",
-    delimiter: Annotated[
-        str | None,
-        typer.Option("--delimiter", help="Field separator of a CSV (default: from the header)"),
-    ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Sheet of an .xlsx workbook (default: the first)")
-    ] = None,
+    encoding: EncodingOption = "utf-8",
+    delimiter: DelimiterOption = None,
+    sheet: SheetOption = None,
     lang: LangOption = Lang.da,
 ) -> None:
     """Audit registered services against every rule of the catalogue (formats.md)."""
@@ -104,9 +116,9 @@ def audit(
     t0 = time.perf_counter()
     with _progress() as status:
         try:
-            if delimiter in ("tab", "\\t"):
-                delimiter = "\t"
-            frame = read_extract(file, encoding=encoding, delimiter=delimiter, sheet=sheet)
+            frame = read_extract(
+                file, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet
+            )
         except ExtractError as exc:
             _fail(str(exc))
 
@@ -182,7 +194,7 @@ def synth(
 
 @app.command()
 def indicators(
-    file: Annotated[Path, typer.Argument(help="Extract: .csv, .csv.gz, .xlsx or .parquet")],
+    file: ExtractArgument,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Day the data is judged on (default: latest service_date)"),
@@ -197,16 +209,9 @@ def indicators(
         int | None,
         typer.Option("--suppress-below", min=1, help="Hide counts below N (fit to share)"),
     ] = None,
-    encoding: Annotated[
-        str, typer.Option("--encoding", help="Text encoding of a CSV: utf-8, cp1252 or latin-1")
-    ] = "utf-8",
-    delimiter: Annotated[
-        str | None,
-        typer.Option("--delimiter", help="Field separator of a CSV (default: from the header)"),
-    ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Sheet of an .xlsx workbook (default: the first)")
-    ] = None,
+    encoding: EncodingOption = "utf-8",
+    delimiter: DelimiterOption = None,
+    sheet: SheetOption = None,
     lang: LangOption = Lang.da,
 ) -> None:
     """Quality indicators per provider and for the whole file (indicators.md)."""
@@ -222,7 +227,7 @@ def indicators(
             language=lang.value,
             suppress_below=suppress_below,
             encoding=encoding,
-            delimiter="\t" if delimiter in ("tab", "\\t") else delimiter,
+            delimiter=_delimiter(delimiter),
             sheet=sheet,
         )
     except CannotRun as exc:
